@@ -1,0 +1,35 @@
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      // Dependencies stay in node_modules: the keyring is a native addon and cannot be bundled.
+      externalizeDeps: true,
+      rolldownOptions: { input: { index: resolve(__dirname, 'main/index.ts') } },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      // Sandboxed preloads can only be CommonJS.
+      rolldownOptions: {
+        input: { index: resolve(__dirname, 'preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'renderer'),
+    plugins: [react()],
+    // noVNC 1.7 uses top-level await, which only survives an esnext build.
+    build: {
+      outDir: resolve(__dirname, 'out/renderer'),
+      target: 'esnext',
+      rolldownOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
+    },
+    optimizeDeps: { rolldownOptions: { transform: { target: 'esnext' } } },
+  },
+});

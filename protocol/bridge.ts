@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { LoginRequest, UserDto } from './auth';
+import { SessionName } from './names';
+
+/** What the renderer knows about the signed-in user; tokens other than the access token stay in main. */
+export const AuthState = z.object({
+  accessToken: z.string(),
+  expiresAt: z.string(),
+  user: UserDto,
+});
+export type AuthState = z.infer<typeof AuthState>;
+
+export const ServerInfo = z.object({
+  /** Base URL of the control plane, e.g. http://127.0.0.1:8080 (no trailing slash). */
+  baseUrl: z.string().url(),
+  mode: z.enum(['local', 'remote', 'headless']),
+});
+export type ServerInfo = z.infer<typeof ServerInfo>;
+
+/**
+ * The renderer depends on this interface only. In Electron the preload implements it over IPC;
+ * in a plain browser (headless mode, tests) renderer/bridge/web.ts implements it with fetch.
+ */
+export interface DesktopBridge {
+  readonly kind: 'electron' | 'web';
+  getServer(): Promise<ServerInfo>;
+  /** The current sign-in, or null when the user must log in. */
+  getAuth(): Promise<AuthState | null>;
+  login(request: LoginRequest): Promise<AuthState>;
+  logout(): Promise<void>;
+  /** A valid access token, refreshed when close to expiry; null when signed out. */
+  getAccessToken(): Promise<string | null>;
+  /** Show a session's viewer: a native window in Electron, a tab in the browser. */
+  openSession(name: string): Promise<void>;
+}
+
+/**
+ * IPC contract between preload and main: every channel's argument and answer, parsed on both
+ * sides. Main also checks the sender frame before answering.
+ */
+export const ipcContract = {
+  'server:get': { request: z.void(), response: ServerInfo },
+  'auth:get': { request: z.void(), response: AuthState.nullable() },
+  'auth:login': { request: LoginRequest, response: AuthState },
+  'auth:logout': { request: z.void(), response: z.void() },
+  'auth:token': { request: z.void(), response: z.string().nullable() },
+  'session:open': { request: z.strictObject({ name: SessionName }), response: z.void() },
+} as const;
+
+export type IpcChannel = keyof typeof ipcContract;
+export type IpcRequest<C extends IpcChannel> = z.infer<(typeof ipcContract)[C]['request']>;
+export type IpcResponse<C extends IpcChannel> = z.infer<(typeof ipcContract)[C]['response']>;
+
+/** Name under which the preload exposes the bridge on `window`. */
+export const BRIDGE_GLOBAL = 'streamspace';
+
+/** Errors crossing IPC lose their class; this shape keeps the reason. */
+export const IpcError = z.object({ code: z.string(), message: z.string() });

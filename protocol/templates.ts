@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { TemplateName } from './names';
+
+/** Kubernetes-style quantities, kept as strings so they round-trip into manifests unchanged. */
+export const MemoryQuantity = z.string().regex(/^[0-9]+(Ki|Mi|Gi|Ti)?$/, 'memory like 512Mi or 2Gi');
+export const CpuQuantity = z.string().regex(/^([0-9]+m|[0-9]+(\.[0-9]+)?)$/, 'cpu like 500m or 2');
+
+export const Resources = z.strictObject({ memory: MemoryQuantity, cpu: CpuQuantity });
+export type Resources = z.infer<typeof Resources>;
+
+const EnvMap = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(4096));
+
+export const KubernetesSection = z.strictObject({
+  image: z.string().min(1).max(255),
+  vncPort: z.number().int().min(1).max(65535),
+  env: EnvMap.default({}),
+});
+
+export const LocalSection = z.strictObject({
+  /** argv of the app started on the session's display; `{home}` expands to the session's scratch dir. */
+  command: z.array(z.string().min(1).max(4096)).min(1).max(64),
+  env: EnvMap.default({}),
+});
+
+/** The YAML file format in resources/templates/ and the user's template folder. */
+export const TemplateFile = z.strictObject({
+  name: TemplateName,
+  displayName: z.string().min(1).max(80),
+  description: z.string().max(1000).default(''),
+  category: z.string().min(1).max(40),
+  icon: z.string().max(200).optional(),
+  tags: z.array(z.string().min(1).max(40)).max(20).default([]),
+  defaultResources: Resources,
+  kubernetes: KubernetesSection.optional(),
+  local: LocalSection.optional(),
+});
+export type TemplateFile = z.infer<typeof TemplateFile>;
+
+export const RuntimeName = z.enum(['local', 'kubernetes']);
+export type RuntimeName = z.infer<typeof RuntimeName>;
+
+/** What the catalog shows: the template without runtime internals. */
+export const TemplateDto = z.object({
+  name: TemplateName,
+  displayName: z.string(),
+  description: z.string(),
+  category: z.string(),
+  icon: z.string().optional(),
+  tags: z.array(z.string()),
+  defaultResources: Resources,
+  runtimes: z.array(RuntimeName),
+});
+export type TemplateDto = z.infer<typeof TemplateDto>;
+
+export const TemplateQuery = z.strictObject({
+  q: z.string().max(100).optional(),
+  category: z.string().max(40).optional(),
+});
+
+export const TemplateList = z.object({ templates: z.array(TemplateDto) });
+export type TemplateList = z.infer<typeof TemplateList>;

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['{protocol,backend,agent,main,preload,renderer,tests,scripts}/**/*.test.{ts,tsx}'],
+    exclude: ['**/node_modules/**', 'out/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Integration tests start real Xvnc, PostgreSQL and Chromium; two cores cannot take many at once.
+    maxWorkers: 2,
+  },
+});
