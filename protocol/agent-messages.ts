@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { SessionName, TemplateName, Username } from './names';
-import { SessionState } from './session-state';
 import { KubernetesSection, LocalSection, Resources, RuntimeName } from './templates';
 
 /** Everything an agent needs to start a session; the backend builds it from the template. */
@@ -60,6 +59,10 @@ export const AgentTunnelError = z.strictObject({
   message: z.string().max(2000),
 });
 
+export type AgentHello = z.infer<typeof AgentHello>;
+export type AgentResult = z.infer<typeof AgentResult>;
+export type AgentSessionStatus = z.infer<typeof AgentSessionStatus>;
+
 export const AgentToBackend = z.discriminatedUnion('type', [
   AgentHello,
   AgentHeartbeat,
@@ -91,6 +94,9 @@ export const BackendError = z.strictObject({
   code: z.string(),
   message: z.string(),
 });
+
+export type BackendCommand = z.infer<typeof BackendCommand>;
+export type BackendTunnelOpen = z.infer<typeof BackendTunnelOpen>;
 
 export const BackendToAgent = z.discriminatedUnion('type', [
   BackendWelcome,

@@ -26,7 +26,8 @@ const transitions: Record<SessionState, readonly SessionState[]> = {
   hibernating: ['hibernated', 'running', 'failed', 'terminating'],
   hibernated: ['waking', 'failed', 'terminating'],
   waking: ['running', 'failed', 'terminating'],
-  terminating: ['terminated'],
+  // A stop the agent could not carry out must not leave the session stuck: it fails, and can be retried.
+  terminating: ['terminated', 'failed'],
   terminated: [],
   failed: ['terminating', 'terminated'],
 };

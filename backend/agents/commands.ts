@@ -1,0 +1,278 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, inArray, lt } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { BackendToAgent, CommandAction, ObservedState, SessionSpec, SessionState } from '../../protocol';
+import type { Db } from '../db/client';
+import { type CommandRow, commands, type SessionRow } from '../db/schema';
+import type { SessionStore } from '../sessions/store';
+import type { TemplateCatalog } from '../templates/catalog';
+
+const OPEN = ['pending', 'sent', 'acked'] as const;
+
+/** How the command queue reaches agents; the hub implements it. */
+export interface AgentSender {
+  send(agentId: string, message: BackendToAgent): boolean;
+  isConnected(agentId: string): boolean;
+}
+
+export interface CommandDeadlines {
+  startMs: number;
+  otherMs: number;
+}
+
+export interface CommandMetrics {
+  dispatched(action: CommandAction, latencySeconds: number): void;
+  completed(action: CommandAction, ok: boolean): void;
+}
+
+/** What each action's outcome means for the session. */
+function outcome(action: CommandAction, ok: boolean, observed: ObservedState): SessionState {
+  switch (action) {
+    case 'start_session':
+    case 'wake_session':
+      return ok ? 'running' : 'failed';
+    case 'hibernate_session':
+      return ok ? 'hibernated' : observed === 'running' ? 'running' : 'failed';
+    case 'stop_session':
+      return ok ? 'terminated' : 'failed';
+  }
+}
+
+/**
+ * Agent commands as rows: pending → sent → acked → done | failed. One command per session is in
+ * flight at a time, in creation order; unfinished ones are re-sent to a reconnected agent until a
+ * result arrives, and fail (with their session) at their deadline.
+ */
+export class CommandQueue {
+  /** Commands already written to the agent's current connection; cleared when it reconnects. */
+  private readonly sentOnConnection = new Map<string, Set<string>>();
+  private readonly dispatching = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly store: SessionStore,
+    private readonly catalog: TemplateCatalog,
+    private readonly sender: AgentSender,
+    private readonly deadlines: CommandDeadlines,
+    private readonly metrics: CommandMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  async enqueue(session: SessionRow, agentId: string, action: CommandAction): Promise<CommandRow> {
+    const ms = action === 'start_session' ? this.deadlines.startMs : this.deadlines.otherMs;
+    const row = (
+      await this.db
+        .insert(commands)
+        .values({
+          id: randomUUID(),
+          sessionName: session.name,
+          agentId,
+          action,
+          status: 'pending',
+          deadlineAt: new Date(Date.now() + ms),
+        })
+        .returning()
+    )[0];
+    if (!row) throw new Error('command was not inserted');
+    await this.dispatch(agentId);
+    return row;
+  }
+
+  /** A new connection from this agent: everything unfinished must be sent again. */
+  connectionOpened(agentId: string): void {
+    this.sentOnConnection.set(agentId, new Set());
+  }
+
+  connectionClosed(agentId: string): void {
+    this.sentOnConnection.delete(agentId);
+  }
+
+  async hasOpenStart(sessionName: string): Promise<boolean> {
+    const rows = await this.db
+      .select({ id: commands.id })
+      .from(commands)
+      .where(
+        and(
+          eq(commands.sessionName, sessionName),
+          eq(commands.action, 'start_session'),
+          inArray(commands.status, [...OPEN]),
+        ),
+      )
+      .limit(1);
+    return rows.length > 0;
+  }
+
+  /** Sends the head command of each session on this agent, serialised per agent so order holds. */
+  dispatch(agentId: string): Promise<void> {
+    const previous = this.dispatching.get(agentId) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.dispatchNow(agentId))
+      .catch((err: unknown) => {
+        this.logger.error({ err, agentId }, 'command dispatch failed');
+      });
+    this.dispatching.set(agentId, next);
+    void next.finally(() => {
+      if (this.dispatching.get(agentId) === next) this.dispatching.delete(agentId);
+    });
+    return next;
+  }
+
+  private async dispatchNow(agentId: string): Promise<void> {
+    const sent = this.sentOnConnection.get(agentId);
+    if (!sent || !this.sender.isConnected(agentId)) return;
+    const open = await this.db
+      .select()
+      .from(commands)
+      .where(and(eq(commands.agentId, agentId), inArray(commands.status, [...OPEN])))
+      .orderBy(asc(commands.seq));
+    const heads = new Map<string, CommandRow>();
+    for (const c of open) if (!heads.has(c.sessionName)) heads.set(c.sessionName, c);
+    for (const command of heads.values()) {
+      if (sent.has(command.id)) continue;
+      const session = await this.store.get(command.sessionName);
+      const spec = session ? this.specFor(session) : null;
+      if (!session || !spec) {
+        await this.finish(command, false, 'failed', 'template is no longer available');
+        continue;
+      }
+      const ok = this.sender.send(agentId, {
+        type: 'command',
+        commandId: command.id,
+        action: command.action,
+        session: spec,
+      });
+      if (!ok) return;
+      sent.add(command.id);
+      const now = new Date();
+      await this.db
+        .update(commands)
+        .set({
+          status: command.status === 'pending' ? 'sent' : command.status,
+          sentAt: now,
+          attempts: command.attempts + 1,
+        })
+        .where(eq(commands.id, command.id));
+      if (command.attempts === 0) {
+        this.metrics.dispatched(command.action, (now.getTime() - command.createdAt.getTime()) / 1000);
+      }
+      if (command.action === 'start_session')
+        await this.store.transition(session.name, 'starting', 'starting');
+    }
+  }
+
+  specFor(session: SessionRow): SessionSpec | null {
+    const template = this.catalog.get(session.template);
+    const base = {
+      name: session.name,
+      user: session.username,
+      template: session.template,
+      resources: { memory: session.memory, cpu: session.cpu },
+      persistentHome: session.persistentHome,
+      vncPassword: session.vncPassword,
+    };
+    if (!template) return base;
+    return {
+      ...base,
+      ...(template.kubernetes ? { kubernetes: template.kubernetes } : {}),
+      ...(template.local ? { local: template.local } : {}),
+    };
+  }
+
+  async ack(agentId: string, commandId: string): Promise<void> {
+    await this.db
+      .update(commands)
+      .set({ status: 'acked', ackedAt: new Date() })
+      .where(
+        and(
+          eq(commands.id, commandId),
+          eq(commands.agentId, agentId),
+          inArray(commands.status, ['pending', 'sent']),
+        ),
+      );
+  }
+
+  /** A result from `agentId`; results for commands that are not this agent's are ignored. */
+  async result(
+    agentId: string,
+    commandId: string,
+    ok: boolean,
+    observed: ObservedState,
+    message: string,
+  ): Promise<void> {
+    const command = (
+      await this.db
+        .select()
+        .from(commands)
+        .where(and(eq(commands.id, commandId), eq(commands.agentId, agentId)))
+        .limit(1)
+    )[0];
+    if (!command || command.status === 'done' || command.status === 'failed') return;
+    await this.finish(command, ok, observed, message);
+    await this.dispatch(agentId);
+  }
+
+  private async finish(
+    command: CommandRow,
+    ok: boolean,
+    observed: ObservedState,
+    message: string,
+  ): Promise<void> {
+    const updated = await this.db
+      .update(commands)
+      .set({ status: ok ? 'done' : 'failed', message, completedAt: new Date() })
+      .where(and(eq(commands.id, command.id), inArray(commands.status, [...OPEN])))
+      .returning({ id: commands.id });
+    if (updated.length === 0) return;
+    this.metrics.completed(command.action, ok);
+    const target = outcome(command.action, ok, observed);
+    await this.store.transition(command.sessionName, target, ok ? '' : message);
+  }
+
+  /** Fails commands, and their sessions, that got no result in time. */
+  async sweepDeadlines(now = new Date()): Promise<number> {
+    const late = await this.db
+      .select()
+      .from(commands)
+      .where(and(inArray(commands.status, [...OPEN]), lt(commands.deadlineAt, now)));
+    for (const command of late) {
+      const seconds = Math.round((command.deadlineAt.getTime() - command.createdAt.getTime()) / 1000);
+      const message = `agent did not complete ${command.action} within ${seconds} s`;
+      const updated = await this.db
+        .update(commands)
+        .set({ status: 'failed', message, completedAt: now })
+        .where(and(eq(commands.id, command.id), inArray(commands.status, [...OPEN])))
+        .returning({ id: commands.id });
+      if (updated.length === 0) continue;
+      this.metrics.completed(command.action, false);
+      const session = await this.store.get(command.sessionName);
+      if (session && session.state !== 'terminated')
+        await this.store.transition(session.name, 'failed', message);
+      this.logger.warn({ commandId: command.id, session: command.sessionName }, message);
+    }
+    return late.length;
+  }
+
+  /**
+   * Stops a session the agent runs but the database has never heard of. No row can hold it (a
+   * command belongs to a known session), so it is sent once per hello; the next hello repeats it.
+   */
+  stopUnknown(agentId: string, name: string): boolean {
+    return this.sender.send(agentId, {
+      type: 'command',
+      commandId: `reconcile-${randomUUID()}`,
+      action: 'stop_session',
+      session: {
+        name,
+        user: 'unknown',
+        template: 'unknown',
+        resources: { memory: '64Mi', cpu: '100m' },
+        persistentHome: false,
+        vncPassword: 'unknown0',
+      },
+    });
+  }
+
+  async get(commandId: string): Promise<CommandRow | undefined> {
+    return (await this.db.select().from(commands).where(eq(commands.id, commandId)).limit(1))[0];
+  }
+}

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { AgentSummary, RuntimeName } from '../../protocol';
+import { constantTimeEqual, hashSecret, randomToken } from '../auth/secrets';
+import type { Db } from '../db/client';
+import { type AgentRow, agents } from '../db/schema';
+import { HttpError } from '../http/errors';
+
+export function toAgentSummary(row: AgentRow, activeSessions = row.activeSessions): AgentSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    runtime: row.runtime,
+    status: row.status,
+    activeSessions,
+    maxSessions: row.maxSessions,
+  };
+}
+
+/** Agent tokens are `<agentId>.<secret>`: the id finds the row, the secret is compared hashed in constant time. */
+export function splitAgentToken(token: string): { id: string; secret: string } | null {
+  const dot = token.indexOf('.');
+  if (dot <= 0 || dot === token.length - 1 || token.length > 512) return null;
+  return { id: token.slice(0, dot), secret: token.slice(dot + 1) };
+}
+
+export class AgentRegistry {
+  constructor(private readonly db: Db) {}
+
+  async create(
+    name: string,
+    runtime: RuntimeName,
+    maxSessions: number,
+  ): Promise<{ agent: AgentRow; token: string }> {
+    const id = randomUUID();
+    const secret = randomToken();
+    const inserted = await this.db
+      .insert(agents)
+      .values({ id, name, runtime, maxSessions, tokenHash: hashSecret(secret) })
+      .onConflictDoNothing()
+      .returning();
+    const agent = inserted[0];
+    if (!agent) throw new HttpError(409, 'conflict', `an agent named ${name} already exists`);
+    return { agent, token: `${id}.${secret}` };
+  }
+
+  /**
+   * The in-process agent of the local stack gets a fresh token on every start, so no long-lived
+   * secret for it is kept anywhere.
+   */
+  async ensureLocal(runtime: RuntimeName, maxSessions: number): Promise<{ agent: AgentRow; token: string }> {
+    const existing = (await this.db.select().from(agents).where(eq(agents.name, 'local')).limit(1))[0];
+    if (!existing) return this.create('local', runtime, maxSessions);
+    const secret = randomToken();
+    const updated = await this.db
+      .update(agents)
+      .set({ tokenHash: hashSecret(secret), runtime, maxSessions, revokedAt: null })
+      .where(eq(agents.id, existing.id))
+      .returning();
+    return { agent: updated[0] ?? existing, token: `${existing.id}.${secret}` };
+  }
+
+  async authenticate(token: string): Promise<AgentRow | null> {
+    const parts = splitAgentToken(token);
+    if (!parts) return null;
+    const row = (await this.db.select().from(agents).where(eq(agents.id, parts.id)).limit(1))[0];
+    const expected = row?.tokenHash ?? hashSecret('no-such-agent');
+    const ok = constantTimeEqual(hashSecret(parts.secret), expected);
+    if (!row || !ok || row.revokedAt) return null;
+    return row;
+  }
+
+  async get(id: string): Promise<AgentRow | undefined> {
+    return (await this.db.select().from(agents).where(eq(agents.id, id)).limit(1))[0];
+  }
+
+  async list(): Promise<AgentRow[]> {
+    return this.db.select().from(agents).orderBy(agents.name);
+  }
+
+  async online(runtimes: readonly RuntimeName[]): Promise<AgentRow[]> {
+    const rows = await this.db
+      .select()
+      .from(agents)
+      .where(and(eq(agents.status, 'online'), isNull(agents.revokedAt)));
+    return rows.filter((r) => runtimes.includes(r.runtime));
+  }
+
+  async revoke(id: string): Promise<AgentRow> {
+    const rows = await this.db
+      .update(agents)
+      .set({ revokedAt: new Date(), status: 'offline' })
+      .where(eq(agents.id, id))
+      .returning();
+    const row = rows[0];
+    if (!row) throw new HttpError(404, 'not_found', 'no such agent');
+    return row;
+  }
+
+  async setStatus(
+    id: string,
+    patch: Partial<
+      Pick<AgentRow, 'status' | 'activeSessions' | 'load' | 'version' | 'lastSeenAt' | 'maxSessions'>
+    >,
+  ): Promise<AgentRow | undefined> {
+    return (await this.db.update(agents).set(patch).where(eq(agents.id, id)).returning())[0];
+  }
+
+  /** On start nobody is connected yet, whatever the last process wrote. */
+  async markAllOffline(): Promise<void> {
+    await this.db.update(agents).set({ status: 'offline' });
+  }
+}
+
+/** Fewest live sessions first, never past maxSessions. Pure, so placement is easy to test. */
+export function pickAgent(
+  candidates: readonly AgentRow[],
+  liveCounts: ReadonlyMap<string, number>,
+): AgentRow | null {
+  let best: AgentRow | null = null;
+  let bestCount = Number.POSITIVE_INFINITY;
+  for (const a of candidates) {
+    const n = liveCounts.get(a.id) ?? 0;
+    if (n >= a.maxSessions) continue;
+    if (n < bestCount || (n === bestCount && best && a.name < best.name)) {
+      best = a;
+      bestCount = n;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,207 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { eq } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { adminRoutes } from './admin-routes';
+import { CommandQueue } from './agents/commands';
+import { AgentHub } from './agents/hub';
+import { AgentRegistry } from './agents/registry';
+import { SlidingWindowLimiter } from './auth/rate-limit';
+import { authRoutes } from './auth/routes';
+import { randomToken } from './auth/secrets';
+import { AuthService } from './auth/service';
+import { AccessTokens } from './auth/tokens';
+import type { BackendConfig } from './config';
+import { type Database, type Db, openDatabase } from './db/client';
+import { settings } from './db/schema';
+import { EventHub } from './events/hub';
+import { createHttpApp } from './http/app';
+import { AuditLog } from './ops/audit';
+import { Metrics } from './ops/metrics';
+import { opsRoutes } from './ops/routes';
+import { sessionRoutes } from './sessions/routes';
+import { SessionService } from './sessions/service';
+import { SessionStore } from './sessions/store';
+import { TemplateCatalog } from './templates/catalog';
+import { loadTemplates } from './templates/loader';
+import { TicketBook } from './vnc/tickets';
+import { TunnelBroker } from './vnc/tunnels';
+import { createUpgradeHandler } from './ws/upgrade';
+
+export interface ControlPlane {
+  server: Server;
+  database: Database;
+  auth: AuthService;
+  agents: AgentRegistry;
+  hub: AgentHub;
+  sessions: SessionService;
+  store: SessionStore;
+  commands: CommandQueue;
+  catalog: TemplateCatalog;
+  tickets: TicketBook;
+  /** The admin password when none was configured and one had to be made up. */
+  generatedAdminPassword: string | undefined;
+  listen(port: number, host: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** One signing key per installation, kept in the database so every replica agrees on it. */
+async function signingSecret(db: Db): Promise<string> {
+  await db
+    .insert(settings)
+    .values({ key: 'jwt_secret', value: randomToken(48) })
+    .onConflictDoNothing();
+  const row = (await db.select().from(settings).where(eq(settings.key, 'jwt_secret')).limit(1))[0];
+  if (!row) throw new Error('could not read the signing key');
+  return row.value;
+}
+
+export async function createControlPlane(
+  config: BackendConfig,
+  logger: Logger,
+  options: { inMemoryDatabase?: boolean } = {},
+): Promise<ControlPlane> {
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    migrationsDir: config.migrationsDir,
+    inMemory: options.inMemoryDatabase ?? false,
+  });
+  const db = database.db;
+  const { templates, problems } = loadTemplates(config.templateDirs);
+  for (const p of problems) logger.warn({ file: p.file, problem: p.message }, 'skipping invalid template');
+  const catalog = new TemplateCatalog(templates);
+
+  const events = new EventHub();
+  const audit = new AuditLog(db);
+  const agents = new AgentRegistry(db);
+  await agents.markAllOffline();
+  const auth = new AuthService(
+    db,
+    new AccessTokens(await signingSecret(db)),
+    {
+      perIp: new SlidingWindowLimiter(config.loginAttemptsPerMinute, 60_000),
+      perUser: new SlidingWindowLimiter(config.loginFailuresPerUser, 5 * 60_000),
+    },
+    logger,
+  );
+  const admin = await auth.ensureAdmin(config.adminPassword);
+
+  const store = new SessionStore(db, events);
+  let commands: CommandQueue | undefined;
+  const hub = new AgentHub(agents, () => commands as CommandQueue, events, logger, {
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    helloTimeoutMs: 10_000,
+    missedHeartbeats: 3,
+  });
+  const metrics = new Metrics(
+    () => store.countByState(),
+    () => hub.onlineCount,
+  );
+  commands = new CommandQueue(
+    db,
+    store,
+    catalog,
+    hub,
+    { startMs: config.startTimeoutMs, otherMs: config.commandTimeoutMs },
+    metrics,
+    logger,
+  );
+  const tickets = new TicketBook();
+  const tunnels = new TunnelBroker(hub);
+  const sessions = new SessionService(
+    store,
+    commands,
+    agents,
+    catalog,
+    tickets,
+    audit,
+    {
+      namespace: config.namespace,
+      maxSessionsPerUser: config.maxSessionsPerUser,
+      idleHibernateMs: config.idleHibernateMs,
+    },
+    logger,
+  );
+  hub.wire(sessions, tunnels);
+  hub.start();
+
+  const app = createHttpApp({
+    routers: [
+      opsRoutes({ ping: () => database.ping(), agentsOnline: () => hub.onlineCount, metrics }),
+      authRoutes(auth),
+      sessionRoutes(auth, sessions, catalog),
+      adminRoutes({ auth, agents, hub, audit }),
+    ],
+    allowedOrigins: config.allowedOrigins,
+    trustProxy: config.trustProxy,
+    rendererDir: config.rendererDir,
+    logger,
+  });
+  const server = createServer(app);
+  const upgrades = createUpgradeHandler({
+    auth,
+    agents,
+    hub,
+    events,
+    sessions,
+    store,
+    tickets,
+    tunnels,
+    metrics,
+    allowedOrigins: config.allowedOrigins,
+    logger,
+    viewerWaitMs: config.startTimeoutMs,
+  });
+  server.on('upgrade', upgrades.handle);
+  // A client that stalls mid-request must not hold a socket for ever.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+
+  const queue = commands;
+  const timers = [
+    setInterval(
+      () =>
+        void queue.sweepDeadlines().catch((err: unknown) => logger.error({ err }, 'deadline sweep failed')),
+      1000,
+    ),
+    setInterval(
+      () => void sessions.hibernateIdle().catch((err: unknown) => logger.error({ err }, 'idle sweep failed')),
+      Math.min(30_000, Math.max(1000, config.idleHibernateMs / 4)),
+    ),
+  ];
+  for (const t of timers) t.unref();
+
+  return {
+    server,
+    database,
+    auth,
+    agents,
+    hub,
+    sessions,
+    store,
+    commands,
+    catalog,
+    tickets,
+    generatedAdminPassword: admin.generatedPassword,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const addr = server.address() as AddressInfo;
+          const shownHost = host.includes(':') ? `[${host}]` : host;
+          resolve(`http://${shownHost}:${addr.port}`);
+        });
+      });
+    },
+    async close() {
+      for (const t of timers) clearInterval(t);
+      hub.stop();
+      upgrades.closeAll();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+    },
+  };
+}

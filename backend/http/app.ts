@@ -1,0 +1,62 @@
+import express, { type RequestHandler, type Router } from 'express';
+import type { Logger } from 'pino';
+import { errorHandler, notFoundHandler } from './error-handler';
+
+export interface AppOptions {
+  routers: Router[];
+  allowedOrigins: readonly string[];
+  trustProxy: boolean;
+  /** The built renderer, served at / in headless mode. */
+  rendererDir: string | undefined;
+  logger: Logger;
+}
+
+/** Lets the Electron renderer (app://streamspace) call a local or remote control plane. */
+function cors(allowed: readonly string[]): RequestHandler {
+  return (req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin && allowed.includes(origin)) {
+      res.set({
+        'Access-Control-Allow-Origin': origin,
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+        'Access-Control-Allow-Methods': 'GET, POST, PATCH, DELETE',
+        'Access-Control-Max-Age': '600',
+        Vary: 'Origin',
+      });
+      if (req.method === 'OPTIONS') {
+        res.status(204).end();
+        return;
+      }
+    }
+    next();
+  };
+}
+
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.set({
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+  });
+  next();
+};
+
+export function createHttpApp(options: AppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy);
+  // Express 5 would otherwise parse `?a[b]=c` into objects; flat strings are all any route takes.
+  app.set('query parser', 'simple');
+  app.use(securityHeaders);
+  app.use('/api', cors(options.allowedOrigins));
+  app.use('/api', express.json({ limit: '1mb', strict: true, type: () => true }));
+  for (const router of options.routers) app.use('/api/v1', router);
+  app.use('/api', notFoundHandler);
+  if (options.rendererDir) {
+    app.use(express.static(options.rendererDir, { index: 'index.html', maxAge: '1h' }));
+  }
+  app.use(notFoundHandler);
+  app.use(errorHandler(options.logger));
+  return app;
+}

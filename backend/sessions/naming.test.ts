@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { DnsLabel } from '../../protocol';
+import { sessionName, vncPassword } from './naming';
+
+describe('sessionName', () => {
+  it('follows <user>-<template>-<8 hex>', () => {
+    expect(sessionName('alice', 'xterm', 'deadbeef')).toBe('alice-xterm-deadbeef');
+    expect(sessionName('alice', 'xterm')).toMatch(/^alice-xterm-[0-9a-f]{8}$/);
+  });
+
+  it('stays a valid Kubernetes name for long and odd inputs', () => {
+    const names = [
+      sessionName('a'.repeat(32), 'b'.repeat(40), '01234567'),
+      sessionName('Bob_Smith', 'My Template', '01234567'),
+      sessionName('x-', '-y', '01234567'),
+      sessionName('', '', '01234567'),
+    ];
+    for (const n of names) {
+      expect(n.length).toBeLessThanOrEqual(63);
+      expect(DnsLabel.safeParse(n).success, n).toBe(true);
+    }
+    expect(names[1]).toBe('bob-smith-my-template-01234567');
+  });
+
+  it('gives different names to two launches of the same template', () => {
+    expect(sessionName('a', 'b')).not.toBe(sessionName('a', 'b'));
+  });
+});
+
+describe('vncPassword', () => {
+  it('is 8 characters, the most VncAuth uses, and random', () => {
+    const a = vncPassword();
+    expect(a).toMatch(/^[A-Za-z0-9]{8}$/);
+    expect(vncPassword()).not.toBe(a);
+  });
+});

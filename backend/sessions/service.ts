@@ -1,0 +1,274 @@
+import type { Logger } from 'pino';
+import type {
+  CommandAccepted,
+  CommandAction,
+  CreateSessionRequest,
+  ObservedState,
+  SessionDto,
+  SessionState,
+  ViewerTicket,
+} from '../../protocol';
+import type { CommandQueue } from '../agents/commands';
+import type { AgentFacts } from '../agents/hub';
+import { type AgentRegistry, pickAgent } from '../agents/registry';
+import type { AgentRow, SessionRow, UserRow } from '../db/schema';
+import { conflict, forbidden, HttpError, noAgent, notFound } from '../http/errors';
+import type { AuditLog } from '../ops/audit';
+import { runtimesOf, type TemplateCatalog } from '../templates/catalog';
+import type { TicketBook } from '../vnc/tickets';
+import { sessionName, vncPassword } from './naming';
+import { type SessionStore, toSessionDto } from './store';
+
+export interface SessionPolicy {
+  namespace: string;
+  maxSessionsPerUser: number;
+  /** 0 turns idle hibernation off. */
+  idleHibernateMs: number;
+}
+
+/** Which request is allowed from which state, and where it leads. */
+const REQUESTS: Record<
+  'hibernate' | 'wake' | 'delete',
+  { from: SessionState[]; to: SessionState; action: CommandAction }
+> = {
+  hibernate: { from: ['running'], to: 'hibernating', action: 'hibernate_session' },
+  wake: { from: ['hibernated'], to: 'waking', action: 'wake_session' },
+  delete: {
+    from: ['pending', 'starting', 'running', 'hibernating', 'hibernated', 'waking', 'failed'],
+    to: 'terminating',
+    action: 'stop_session',
+  },
+};
+
+/** The backend owns session state: users ask, agents report facts, and this decides. */
+export class SessionService implements AgentFacts {
+  /** Open viewer connections per session, for idle hibernation. */
+  private readonly viewers = new Map<string, number>();
+
+  constructor(
+    private readonly store: SessionStore,
+    private readonly commands: CommandQueue,
+    private readonly agents: AgentRegistry,
+    private readonly catalog: TemplateCatalog,
+    private readonly tickets: TicketBook,
+    private readonly audit: AuditLog,
+    private readonly policy: SessionPolicy,
+    private readonly logger: Logger,
+  ) {}
+
+  async create(user: UserRow, request: CreateSessionRequest): Promise<SessionDto> {
+    const template = this.catalog.get(request.template);
+    if (!template) throw notFound(`no template named ${request.template}`);
+    const live = await this.store.countLiveForUser(user.id);
+    if (live >= this.policy.maxSessionsPerUser) {
+      throw new HttpError(
+        403,
+        'quota_exceeded',
+        `you already have ${live} sessions, the most allowed; terminate one to start another`,
+      );
+    }
+    const runtimes = runtimesOf(template);
+    const candidates = await this.agents.online(runtimes);
+    const agent = pickAgent(candidates, await this.store.liveCountsByAgent());
+    if (!agent) {
+      throw noAgent(
+        candidates.length === 0
+          ? `no agent that can run ${template.name} (${runtimes.join(', ') || 'no runtime'}) is online`
+          : 'every agent that can run this template is at capacity',
+      );
+    }
+    const resources = request.resources ?? template.defaultResources;
+    const row = await this.store.insert({
+      name: sessionName(user.username, template.name),
+      namespace: this.policy.namespace,
+      userId: user.id,
+      username: user.username,
+      template: template.name,
+      state: 'pending',
+      message: 'waiting for the agent',
+      memory: resources.memory,
+      cpu: resources.cpu,
+      persistentHome: request.persistentHome ?? false,
+      agentId: agent.id,
+      runtime: agent.runtime,
+      vncPassword: vncPassword(),
+    });
+    await this.audit.record({
+      actor: user.username,
+      action: 'session.create',
+      targetType: 'session',
+      target: row.name,
+      detail: { template: template.name, agentId: agent.id },
+    });
+    await this.commands.enqueue(row, agent.id, 'start_session');
+    return toSessionDto((await this.store.get(row.name)) ?? row);
+  }
+
+  async list(user: UserRow, all: boolean): Promise<SessionDto[]> {
+    if (all && user.role !== 'admin') throw forbidden('only admins may list every session');
+    const rows = await this.store.list(all ? {} : { userId: user.id });
+    return rows.map(toSessionDto);
+  }
+
+  /** The session if `user` may act on it: its owner, or an admin. */
+  async owned(user: UserRow, name: string): Promise<SessionRow> {
+    const row = await this.store.get(name);
+    if (!row) throw notFound(`no session named ${name}`);
+    if (row.userId !== user.id && user.role !== 'admin')
+      throw forbidden('this session belongs to someone else');
+    return row;
+  }
+
+  async request(user: UserRow, name: string, kind: keyof typeof REQUESTS): Promise<CommandAccepted> {
+    const row = await this.owned(user, name);
+    const rule = REQUESTS[kind];
+    if (!rule.from.includes(row.state)) {
+      throw conflict(`cannot ${kind} a session that is ${row.state}`);
+    }
+    const moved = await this.store.transition(row.name, rule.to, `${kind} requested by ${user.username}`);
+    if (!moved)
+      throw conflict(`the session changed state meanwhile; it is now ${(await this.store.get(name))?.state}`);
+    await this.audit.record({
+      actor: user.username,
+      action: `session.${kind}`,
+      targetType: 'session',
+      target: name,
+    });
+    const agent = row.agentId ? await this.agents.get(row.agentId) : undefined;
+    if (kind === 'delete' && (!agent || agent.revokedAt)) {
+      // Nobody is left to stop it; there is nothing running to leave behind.
+      const done = await this.store.transition(row.name, 'terminated', 'its agent is gone');
+      return { commandId: '', session: toSessionDto(done ?? moved) };
+    }
+    if (!agent) throw noAgent('the agent of this session is gone');
+    const command = await this.commands.enqueue(moved, agent.id, rule.action);
+    return { commandId: command.id, session: toSessionDto((await this.store.get(name)) ?? moved) };
+  }
+
+  /** A ticket for the viewer; opening a hibernated session wakes it. */
+  async viewerTicket(user: UserRow, name: string): Promise<ViewerTicket> {
+    const row = await this.owned(user, name);
+    if (row.state === 'terminated' || row.state === 'terminating' || row.state === 'failed') {
+      throw conflict(`cannot view a session that is ${row.state}`);
+    }
+    if (row.state === 'hibernated') await this.request(user, name, 'wake');
+    const { ticket, expiresAt } = this.tickets.issue({ userId: user.id, sessionName: row.name });
+    return { ticket, expiresAt: expiresAt.toISOString(), vncPassword: row.vncPassword };
+  }
+
+  viewerOpened(name: string): void {
+    this.viewers.set(name, (this.viewers.get(name) ?? 0) + 1);
+  }
+
+  async viewerClosed(name: string): Promise<void> {
+    const n = (this.viewers.get(name) ?? 1) - 1;
+    if (n <= 0) this.viewers.delete(name);
+    else this.viewers.set(name, n);
+    await this.store.touchViewed(name, new Date());
+  }
+
+  viewerCount(name: string): number {
+    return this.viewers.get(name) ?? 0;
+  }
+
+  /** Hibernates running sessions that nobody has watched for the idle period. */
+  async hibernateIdle(now = Date.now()): Promise<string[]> {
+    if (this.policy.idleHibernateMs <= 0) return [];
+    const hibernated: string[] = [];
+    for (const row of await this.store.list({})) {
+      if (row.state !== 'running' || this.viewerCount(row.name) > 0 || !row.agentId) continue;
+      const since = Math.max(row.lastViewedAt?.getTime() ?? 0, row.updatedAt.getTime());
+      if (now - since < this.policy.idleHibernateMs) continue;
+      const moved = await this.store.transition(
+        row.name,
+        'hibernating',
+        'hibernating: no viewer for a while',
+      );
+      if (!moved) continue;
+      await this.audit.record({
+        actor: 'system',
+        action: 'session.idle_hibernate',
+        targetType: 'session',
+        target: row.name,
+      });
+      await this.commands.enqueue(moved, row.agentId, 'hibernate_session');
+      hibernated.push(row.name);
+    }
+    return hibernated;
+  }
+
+  async status(agentId: string, name: string, observed: ObservedState, message: string): Promise<void> {
+    const row = await this.store.get(name);
+    // Agents speak only for their own sessions.
+    if (!row || row.agentId !== agentId) return;
+    switch (observed) {
+      case 'running':
+        if (['pending', 'starting', 'waking'].includes(row.state))
+          await this.store.transition(name, 'running', message);
+        return;
+      case 'hibernated':
+        if (row.state === 'hibernating') await this.store.transition(name, 'hibernated', message);
+        return;
+      case 'failed':
+        if (row.state !== 'terminated' && row.state !== 'terminating')
+          await this.store.transition(name, 'failed', message || 'the session failed');
+        return;
+      case 'terminated':
+        await this.ended(row, message || 'the app exited');
+        return;
+      case 'starting':
+        if (row.state === 'pending') await this.store.transition(name, 'starting', message);
+        return;
+    }
+  }
+
+  /** The session is gone on the agent's side: record terminated, passing through terminating. */
+  private async ended(row: SessionRow, message: string): Promise<void> {
+    if (row.state === 'terminated') return;
+    if (row.state !== 'terminating' && row.state !== 'failed') {
+      await this.store.transition(row.name, 'terminating', message);
+    }
+    await this.store.transition(row.name, 'terminated', message);
+  }
+
+  async reconcile(
+    agent: AgentRow,
+    reported: ReadonlyArray<{ name: string; state: ObservedState }>,
+  ): Promise<void> {
+    const reportedByName = new Map(reported.map((s) => [s.name, s.state]));
+    for (const row of await this.store.liveOnAgent(agent.id)) {
+      const theirs = reportedByName.get(row.name);
+      if (theirs === undefined || theirs === 'terminated') {
+        if (row.state === 'terminating') {
+          await this.store.transition(row.name, 'terminated', 'stopped');
+          continue;
+        }
+        // Not started yet: the queued start command will still create it.
+        if (row.state === 'pending' || (await this.commands.hasOpenStart(row.name))) continue;
+        await this.store.transition(row.name, 'failed', 'the agent no longer runs this session');
+        continue;
+      }
+      if (theirs === 'failed')
+        await this.store.transition(row.name, 'failed', 'the agent reports the session failed');
+      else if (theirs === 'running' && row.state === 'hibernating') continue;
+      else if (theirs === 'hibernated' && row.state === 'running') {
+        await this.store.transition(row.name, 'hibernating', 'found hibernated');
+        await this.store.transition(row.name, 'hibernated', 'found hibernated');
+      }
+    }
+    for (const [name, state] of reportedByName) {
+      if (state === 'terminated' || state === 'failed') continue;
+      const row = await this.store.get(name);
+      if (row && row.agentId === agent.id && row.state !== 'terminated' && row.state !== 'failed') continue;
+      this.logger.warn(
+        { agentId: agent.id, session: name },
+        'agent runs a session the database does not know; stopping it',
+      );
+      if (row && row.agentId === agent.id) {
+        await this.commands.enqueue(row, agent.id, 'stop_session');
+      } else {
+        this.commands.stopUnknown(agent.id, name);
+      }
+    }
+  }
+}

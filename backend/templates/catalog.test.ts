@@ -1,0 +1,88 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TemplateFile } from '../../protocol';
+import { TemplateCatalog, toTemplateDto } from './catalog';
+import { loadTemplates } from './loader';
+
+const base = {
+  displayName: 'X',
+  category: 'Tools',
+  defaultResources: { memory: '512Mi', cpu: '500m' },
+};
+
+describe('template schema', () => {
+  it('accepts a minimal template and fills defaults', () => {
+    const t = TemplateFile.parse({ ...base, name: 'xterm', local: { command: ['xterm'] } });
+    expect(t.tags).toEqual([]);
+    expect(t.description).toBe('');
+    expect(t.local?.env).toEqual({});
+  });
+
+  it.each([
+    ['uppercase name', { ...base, name: 'XTerm' }],
+    ['path traversal in name', { ...base, name: '../etc' }],
+    ['unknown field', { ...base, name: 'a', shell: 'rm -rf /' }],
+    ['bad memory', { ...base, name: 'a', defaultResources: { memory: 'lots', cpu: '1' } }],
+    ['empty command', { ...base, name: 'a', local: { command: [] } }],
+    ['bad port', { ...base, name: 'a', kubernetes: { image: 'x', vncPort: 70000 } }],
+  ])('rejects %s', (_label, value) => {
+    expect(TemplateFile.safeParse(value).success).toBe(false);
+  });
+});
+
+describe('loadTemplates', () => {
+  it('loads the shipped templates: xterm, firefox and chromium at least', () => {
+    const { templates, problems } = loadTemplates([join(__dirname, '../../resources/templates')]);
+    expect(problems).toEqual([]);
+    const names = templates.map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(['xterm', 'firefox', 'chromium']));
+    const chromium = templates.find((t) => t.name === 'chromium');
+    // Chromium refuses to run as root without this flag, and the local runtime may run as root.
+    expect(chromium?.local?.command).toContain('--no-sandbox');
+    expect(templates.find((t) => t.name === 'firefox')?.local?.command[0]).toBe('firefox-esr');
+  });
+
+  it('reports a broken file, keeps the good ones, and lets a later folder override by name', () => {
+    const a = mkdtempSync(join(tmpdir(), 'tpl-a-'));
+    const b = mkdtempSync(join(tmpdir(), 'tpl-b-'));
+    writeFileSync(
+      join(a, 'one.yaml'),
+      'name: one\ndisplayName: One\ncategory: T\ndefaultResources: {memory: 1Gi, cpu: "1"}\nlocal: {command: [xterm]}\n',
+    );
+    writeFileSync(join(a, 'bad.yaml'), 'name: [unclosed');
+    writeFileSync(join(a, 'invalid.yml'), 'name: Bad Name\n');
+    writeFileSync(
+      join(b, 'one.yaml'),
+      'name: one\ndisplayName: Mine\ncategory: T\ndefaultResources: {memory: 1Gi, cpu: "1"}\nlocal: {command: [xclock]}\n',
+    );
+    const { templates, problems } = loadTemplates([a, b]);
+    expect(templates.map((t) => t.displayName)).toEqual(['Mine']);
+    expect(problems.map((p) => p.file).sort()).toEqual([join(a, 'bad.yaml'), join(a, 'invalid.yml')]);
+  });
+});
+
+describe('TemplateCatalog', () => {
+  const catalog = new TemplateCatalog([
+    TemplateFile.parse({ ...base, name: 'xterm', tags: ['shell'], local: { command: ['xterm'] } }),
+    TemplateFile.parse({
+      ...base,
+      name: 'vscode',
+      category: 'Dev',
+      kubernetes: { image: 'code', vncPort: 5900 },
+    }),
+  ]);
+
+  it('filters by query, category and runtime', () => {
+    expect(catalog.list({ q: 'SHELL' }).map((t) => t.name)).toEqual(['xterm']);
+    expect(catalog.list({ category: 'dev' }).map((t) => t.name)).toEqual(['vscode']);
+    expect(catalog.list({}, ['local']).map((t) => t.name)).toEqual(['xterm']);
+  });
+
+  it('hides runtime internals from the DTO', () => {
+    const dto = toTemplateDto(catalog.get('vscode')!);
+    expect(dto.runtimes).toEqual(['kubernetes']);
+    expect(dto).not.toHaveProperty('kubernetes');
+  });
+});

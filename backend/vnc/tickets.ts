@@ -1,0 +1,41 @@
+import { randomToken } from '../auth/secrets';
+
+export interface TicketGrant {
+  userId: string;
+  sessionName: string;
+}
+
+/**
+ * Single-use viewer tickets: a browser cannot set headers on a WebSocket, and a token in a URL
+ * ends up in logs, so the URL carries a short-lived ticket bound to one user and one session.
+ */
+export class TicketBook {
+  private readonly tickets = new Map<string, TicketGrant & { expiresAt: number }>();
+
+  constructor(
+    private readonly ttlMs = 30_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  issue(grant: TicketGrant, ttlMs = this.ttlMs): { ticket: string; expiresAt: Date } {
+    this.prune();
+    const ticket = randomToken(32);
+    const expiresAt = this.now() + ttlMs;
+    this.tickets.set(ticket, { ...grant, expiresAt });
+    return { ticket, expiresAt: new Date(expiresAt) };
+  }
+
+  /** The grant, once: a second use, an expired ticket or another session's ticket gets null. */
+  consume(ticket: string, sessionName: string): TicketGrant | null {
+    const entry = this.tickets.get(ticket);
+    if (!entry) return null;
+    this.tickets.delete(ticket);
+    if (entry.expiresAt <= this.now() || entry.sessionName !== sessionName) return null;
+    return { userId: entry.userId, sessionName: entry.sessionName };
+  }
+
+  private prune(): void {
+    const now = this.now();
+    for (const [k, v] of this.tickets) if (v.expiresAt <= now) this.tickets.delete(k);
+  }
+}
