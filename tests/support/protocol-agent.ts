@@ -84,7 +84,12 @@ export class ProtocolAgent {
       capacity: { maxSessions },
       sessions,
     });
-    await welcome;
+    const closed = new Promise<never>((_, reject) =>
+      this.ws.once('close', (code, reason) =>
+        reject(new Error(`closed before welcome: ${code} ${reason.toString()}`)),
+      ),
+    );
+    await Promise.race([welcome, closed]);
   }
 
   send(frame: AgentToBackend | Record<string, unknown>): void {

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# System packages StreamSpace needs on Debian/Ubuntu: the local runtime (TigerVNC and the session
+# apps), Chromium for the end-to-end tests, the Secret Service keychain, PostgreSQL for server mode,
+# and websockify for the streaming benchmark.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+  tigervnc-standalone-server tigervnc-tools \
+  xterm x11-apps firefox-esr chromium fonts-dejavu-core \
+  gnome-keyring dbus dbus-x11 libsecret-1-0 \
+  postgresql websockify \
+  procps psmisc xauth ca-certificates
