@@ -13,7 +13,12 @@ export const UserDto = z.object({
 export type UserDto = z.infer<typeof UserDto>;
 
 export const LoginRequest = z.strictObject({
-  username: z.string().min(1).max(64),
+  // Control characters never belong in a name, and PostgreSQL refuses NUL in text outright.
+  username: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
   password: z.string().min(1).max(1024),
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
