@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { parseRoute, viewerHash } from './routes';
+
+describe('parseRoute', () => {
+  it('maps empty and root hashes to the main screen', () => {
+    for (const hash of ['', '#', '#/', '#//']) expect(parseRoute(hash)).toEqual({ name: 'main' });
+  });
+
+  it('reads the session of a viewer route', () => {
+    expect(parseRoute('#/viewer/abc')).toEqual({ name: 'viewer', session: 'abc' });
+    expect(parseRoute('#/viewer/ada-firefox-0123abcd/')).toEqual({
+      name: 'viewer',
+      session: 'ada-firefox-0123abcd',
+    });
+  });
+
+  it('rejects session names Kubernetes would not accept', () => {
+    expect(parseRoute('#/viewer/ABC').name).toBe('not-found');
+    expect(parseRoute('#/viewer/a%2Fb').name).toBe('not-found');
+    expect(parseRoute('#/viewer/%E0%A4%A').name).toBe('not-found');
+    expect(parseRoute('#/viewer/').name).toBe('not-found');
+  });
+
+  it('reports unknown routes', () => {
+    expect(parseRoute('#/admin')).toEqual({ name: 'not-found', hash: '#/admin' });
+    expect(parseRoute('#/viewer/a/b').name).toBe('not-found');
+  });
+
+  it('round-trips viewerHash', () => {
+    expect(viewerHash('abc')).toBe('#/viewer/abc');
+    expect(parseRoute(viewerHash('abc-1'))).toEqual({ name: 'viewer', session: 'abc-1' });
+  });
+});

@@ -1,0 +1,81 @@
+import { useState } from 'react';
+import type { TemplateDto } from '../../../protocol';
+import { describeError } from '../api/errors';
+import { api } from '../app/services';
+import { launchToastKey } from '../sessions/launch-outcomes';
+import { useSessions } from '../sessions/sessions-store';
+import { useNotices } from '../ui/notices-store';
+
+async function launch(template: TemplateDto): Promise<void> {
+  try {
+    const session = await api.createSession({ template: template.name });
+    const sessions = useSessions.getState();
+    sessions.upsert(session);
+    sessions.markLaunched(session.name);
+    useNotices.getState().clearError('launch');
+    useNotices.getState().toast({
+      tone: 'info',
+      message: `Starting ${template.displayName}…`,
+      key: launchToastKey(session.name),
+    });
+  } catch (error) {
+    useNotices
+      .getState()
+      .reportError('launch', `Could not launch ${template.displayName}. ${describeError(error)}`);
+  }
+}
+
+export function TemplateCard({ template }: { template: TemplateDto }) {
+  const [launching, setLaunching] = useState(false);
+  const headingId = `template-${template.name}-title`;
+
+  async function onLaunch() {
+    setLaunching(true);
+    await launch(template);
+    setLaunching(false);
+  }
+
+  return (
+    <li className="template-card" data-testid={`template-card-${template.name}`} aria-labelledby={headingId}>
+      <div className="template-head">
+        <span className={`template-icon hue-${hueOf(template.category)}`} aria-hidden="true">
+          {template.displayName.slice(0, 1).toUpperCase()}
+        </span>
+        <div>
+          <h3 id={headingId}>{template.displayName}</h3>
+          <span className="template-category">{template.category}</span>
+        </div>
+      </div>
+      {template.description && <p className="template-description">{template.description}</p>}
+      {template.tags.length > 0 && (
+        <ul className="tags" aria-label="Tags">
+          {template.tags.map((tag) => (
+            <li key={tag}>{tag}</li>
+          ))}
+        </ul>
+      )}
+      <div className="template-foot">
+        <span className="muted small">
+          {template.defaultResources.cpu} CPU · {template.defaultResources.memory}
+        </span>
+        <button
+          type="button"
+          className="btn btn-primary"
+          data-testid={`launch-${template.name}`}
+          aria-label={`Launch ${template.displayName}`}
+          disabled={launching}
+          onClick={() => void onLaunch()}
+        >
+          {launching ? 'Launching…' : 'Launch'}
+        </button>
+      </div>
+    </li>
+  );
+}
+
+/** A stable colour per category, so cards of one kind look related. */
+function hueOf(category: string): number {
+  let hash = 0;
+  for (const char of category) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % 6;
+}

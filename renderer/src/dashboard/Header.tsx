@@ -1,0 +1,57 @@
+import { useEffect, useState } from 'react';
+import type { UserDto } from '../../../protocol';
+import { bridge } from '../app/services';
+import { useAuth } from '../auth/auth-store';
+import { useSessions } from '../sessions/sessions-store';
+import { Logo } from '../ui/Logo';
+
+const connectionText = {
+  live: 'Live',
+  connecting: 'Connecting…',
+  offline: 'Reconnecting…',
+} as const;
+
+export function Header({ user }: { user: UserDto }) {
+  const connection = useSessions((s) => s.connection);
+  const [signingOut, setSigningOut] = useState(false);
+
+  useEffect(() => {
+    document.title = 'StreamSpace';
+  }, []);
+
+  async function signOut() {
+    setSigningOut(true);
+    // Leave even if the server cannot be told: the tokens are dropped locally either way.
+    await bridge.logout().catch(() => undefined);
+    useAuth.getState().signedOut();
+  }
+
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <Logo />
+        <span className="brand-name">StreamSpace</span>
+      </div>
+      <span className={`connection connection-${connection}`} title="Live updates from the server">
+        <span className="dot" aria-hidden="true" />
+        {connectionText[connection]}
+      </span>
+      <div className="user-menu" data-testid="user-menu">
+        <span className="avatar" aria-hidden="true">
+          {user.username.slice(0, 1).toUpperCase()}
+        </span>
+        <span className="user-name">{user.username}</span>
+        {user.role === 'admin' && <span className="role-chip">admin</span>}
+        <button
+          type="button"
+          className="btn btn-ghost"
+          data-testid="logout"
+          onClick={signOut}
+          disabled={signingOut}
+        >
+          Sign out
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import type { SessionDto } from '../../../protocol';
+import { useTemplateTitle } from '../catalog/templates-store';
+import { relativeTime } from '../format/relative-time';
+import { StateBadge } from './StateBadge';
+import { availableActions, type SessionAction } from './session-actions';
+import { runSessionAction } from './session-commands';
+
+const labels: Record<SessionAction, string> = {
+  open: 'Open',
+  hibernate: 'Hibernate',
+  wake: 'Wake',
+  terminate: 'Terminate',
+};
+
+const styles: Record<SessionAction, string> = {
+  open: 'btn btn-primary',
+  hibernate: 'btn',
+  wake: 'btn',
+  terminate: 'btn btn-danger-ghost',
+};
+
+export function SessionRow({ session, now }: { session: SessionDto; now: number }) {
+  const title = useTemplateTitle(session.template);
+  const [busy, setBusy] = useState<SessionAction | null>(null);
+  const { name, state } = session;
+  const message = session.status.message;
+
+  async function run(action: SessionAction) {
+    setBusy(action);
+    await runSessionAction(action, session);
+    setBusy(null);
+  }
+
+  return (
+    <li className={`session-row state-${state}`} data-testid={`session-row-${name}`} data-state={state}>
+      <div className="session-main">
+        <div className="session-title">
+          <span className="session-app">{title}</span>
+          <StateBadge state={state} />
+        </div>
+        <div className="session-meta">
+          <code className="session-name">{name}</code>
+          <span aria-hidden="true">·</span>
+          <time dateTime={session.createdAt} title={new Date(session.createdAt).toLocaleString()}>
+            started {relativeTime(session.createdAt, now)}
+          </time>
+        </div>
+        {message && state !== 'running' && (
+          <p className={state === 'failed' ? 'session-message session-message-error' : 'session-message'}>
+            {message}
+          </p>
+        )}
+      </div>
+      <div className="session-actions">
+        {availableActions(state).map((action) => (
+          <button
+            key={action}
+            type="button"
+            className={styles[action]}
+            data-testid={`${action}-${name}`}
+            aria-label={`${labels[action]} ${name}`}
+            disabled={busy !== null}
+            onClick={() => void run(action)}
+          >
+            {busy === action && action !== 'open' ? `${labels[action]}…` : labels[action]}
+          </button>
+        ))}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,29 @@
+import { create } from 'zustand';
+import type { SessionDto } from '../../../protocol';
+import type { EventsStatus } from '../events/events-client';
+import { emptySessions, replaceSessions, type SessionsState, upsertSession } from './sessions-reducers';
+
+interface SessionsStore extends SessionsState {
+  connection: EventsStatus;
+  /** Sessions this tab launched and is waiting to see running, to tell the user when they are. */
+  launched: readonly string[];
+  upsert(session: SessionDto): void;
+  replace(sessions: readonly SessionDto[], requestedAt: number): void;
+  setConnection(status: EventsStatus): void;
+  markLaunched(name: string): void;
+  settleLaunch(name: string): void;
+  reset(): void;
+}
+
+export const useSessions = create<SessionsStore>()((set) => ({
+  ...emptySessions,
+  connection: 'connecting',
+  launched: [],
+  upsert: (session) => set((state) => upsertSession(state, session, Date.now())),
+  replace: (sessions, requestedAt) =>
+    set((state) => replaceSessions(state, sessions, Date.now(), requestedAt)),
+  setConnection: (connection) => set({ connection }),
+  markLaunched: (name) => set((state) => ({ launched: [...state.launched, name] })),
+  settleLaunch: (name) => set((state) => ({ launched: state.launched.filter((n) => n !== name) })),
+  reset: () => set({ ...emptySessions, connection: 'connecting', launched: [] }),
+}));
