@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { TemplateFile } from '../../protocol';
 import { TemplateCatalog, toTemplateDto } from './catalog';
@@ -34,7 +35,9 @@ describe('template schema', () => {
 
 describe('loadTemplates', () => {
   it('loads the shipped templates: xterm, firefox and chromium at least', () => {
-    const { templates, problems } = loadTemplates([join(__dirname, '../../resources/templates')]);
+    const { templates, problems } = loadTemplates([
+      fileURLToPath(new URL('../../resources/templates', import.meta.url)),
+    ]);
     expect(problems).toEqual([]);
     const names = templates.map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(['xterm', 'firefox', 'chromium']));

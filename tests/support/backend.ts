@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { configFromEnv } from '../../backend/config';
 import { type ControlPlane, createControlPlane } from '../../backend/control-plane';
 import { createLogger } from '../../backend/logger';
@@ -47,7 +48,7 @@ export async function startTestBackend(
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       ...env,
     },
-    appPaths(findAppRoot(__dirname)),
+    appPaths(findAppRoot(fileURLToPath(new URL('.', import.meta.url)))),
   );
   const cp = await createControlPlane(config, createLogger(config.logLevel));
   const url = await cp.listen(0, '127.0.0.1');

@@ -1,0 +1,237 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BackendToAgent, SessionSpec } from '../protocol';
+import { AgentConnection } from './connection';
+import { FakeRuntime } from './testing/fake-runtime';
+import { TestBackend } from './testing/test-backend';
+
+const TOKEN = 'agent-token-that-must-not-leak';
+const VNC_PASSWORD = 'vncpw123';
+
+function spec(name: string): SessionSpec {
+  return {
+    name,
+    user: 'alice',
+    template: 'xterm',
+    resources: { memory: '512Mi', cpu: '500m' },
+    persistentHome: false,
+    vncPassword: VNC_PASSWORD,
+    local: { command: ['xterm'], env: {} },
+  };
+}
+
+function command(
+  commandId: string,
+  action: 'start_session' | 'hibernate_session',
+  name: string,
+): BackendToAgent {
+  return { type: 'command', commandId, action, session: spec(name) };
+}
+
+describe('AgentConnection', () => {
+  let backend: TestBackend;
+  let runtime: FakeRuntime;
+  let connection: AgentConnection;
+  let logLines: string[];
+  let echoServer: Server;
+
+  function connect(): AgentConnection {
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        logLines.push(chunk.toString());
+        done();
+      },
+    });
+    connection = new AgentConnection({
+      baseUrl: backend.baseUrl,
+      token: TOKEN,
+      agentId: 'agent-1',
+      version: '0.1.0',
+      maxSessions: 7,
+      runtime,
+      logger: pino({ level: 'debug' }, sink),
+      reconnect: { initialMs: 20, maxMs: 100 },
+      loadAverage: () => 0.25,
+    });
+    connection.start();
+    return connection;
+  }
+
+  beforeEach(async () => {
+    logLines = [];
+    backend = new TestBackend(TOKEN);
+    await backend.listen();
+    runtime = new FakeRuntime();
+    echoServer = createServer((socket: Socket) => socket.pipe(socket));
+    echoServer.listen(0, '127.0.0.1');
+    await once(echoServer, 'listening');
+    runtime.streamPort = (echoServer.address() as AddressInfo).port;
+  });
+
+  afterEach(async () => {
+    await connection?.stop();
+    await backend.close();
+    await new Promise((resolve) => echoServer.close(resolve));
+    expect(backend.invalidFrames).toEqual([]);
+    // Neither the token nor a session's VNC password may show up in a log line.
+    const logs = logLines.join('');
+    expect(logs).not.toContain(TOKEN);
+    expect(logs).not.toContain(VNC_PASSWORD);
+  });
+
+  it('says hello with its sessions, then heartbeats the real session count', async () => {
+    runtime.sessions.set('alice-a-00000001', 'running');
+    runtime.sessions.set('alice-b-00000002', 'hibernated');
+    connect();
+    const hello = await backend.message('hello');
+    expect(backend.control.request.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(hello).toEqual({
+      type: 'hello',
+      agentId: 'agent-1',
+      runtime: 'local',
+      version: '0.1.0',
+      capacity: { maxSessions: 7 },
+      sessions: [
+        { name: 'alice-a-00000001', state: 'running' },
+        { name: 'alice-b-00000002', state: 'hibernated' },
+      ],
+    });
+    expect(backend.control.messages.some((m) => m.type === 'heartbeat')).toBe(false);
+
+    backend.send({ type: 'welcome', heartbeatIntervalMs: 50 });
+    expect(await backend.message('heartbeat')).toEqual({ type: 'heartbeat', activeSessions: 2, load: 0.25 });
+    runtime.sessions.set('alice-c-00000003', 'starting');
+    runtime.sessions.set('alice-d-00000004', 'failed');
+    const from = backend.control.messages.length;
+    expect(await backend.message('heartbeat', () => true, from)).toMatchObject({ activeSessions: 3 });
+  });
+
+  it('acks before it answers, and runs a repeated command only once', async () => {
+    connect();
+    await backend.message('hello');
+    backend.send({ type: 'welcome', heartbeatIntervalMs: 60_000 });
+    let open!: () => void;
+    runtime.startGate = new Promise((resolve) => {
+      open = resolve;
+    });
+    backend.send(command('c1', 'start_session', 'alice-xterm-00000001'));
+    backend.send(command('c1', 'start_session', 'alice-xterm-00000001'));
+    await backend.waitFor(() => backend.control.messages.filter((m) => m.type === 'ack').length === 2);
+    expect(backend.control.messages.some((m) => m.type === 'result')).toBe(false);
+    open();
+    const result = await backend.message('result');
+    expect(result).toEqual({ type: 'result', commandId: 'c1', ok: true, state: 'running', message: '' });
+    const types = backend.control.messages.map((m) => m.type).filter((t) => t === 'ack' || t === 'result');
+    expect(types).toEqual(['ack', 'ack', 'result']);
+
+    // Re-sent after it finished: answered again from memory, not run again.
+    const from = backend.control.messages.length;
+    backend.send(command('c1', 'start_session', 'alice-xterm-00000001'));
+    expect(await backend.message('result', () => true, from)).toEqual(result);
+    expect(runtime.calls).toEqual(['start:alice-xterm-00000001']);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(backend.control.messages.filter((m) => m.type === 'result')).toHaveLength(2);
+  });
+
+  it('reports a failed command with the reason and the state it left', async () => {
+    connect();
+    await backend.message('hello');
+    backend.send(command('c2', 'hibernate_session', 'alice-none-00000009'));
+    expect(await backend.message('result')).toEqual({
+      type: 'result',
+      commandId: 'c2',
+      ok: false,
+      state: 'failed',
+      message: 'no session alice-none-00000009',
+    });
+  });
+
+  it('forwards status changes the runtime sees', async () => {
+    connect();
+    await backend.message('hello');
+    runtime.emit('alice-xterm-00000001', 'failed', 'the app exited with code 1');
+    expect(await backend.message('session_status')).toEqual({
+      type: 'session_status',
+      name: 'alice-xterm-00000001',
+      state: 'failed',
+      message: 'the app exited with code 1',
+    });
+  });
+
+  it('ignores bad frames and keeps serving', async () => {
+    connect();
+    await backend.message('hello');
+    backend.send('not json at all');
+    backend.send(JSON.stringify({ type: 'nope' }));
+    backend.send(JSON.stringify({ type: 'command', commandId: 'x', action: 'explode_session' }));
+    backend.send(
+      JSON.stringify({
+        ...command('c3', 'start_session', 'alice-xterm-00000001'),
+        session: { name: 'BAD NAME' },
+      }),
+    );
+    backend.control.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    backend.send({ type: 'error', code: 'invalid_request', message: 'you sent junk' });
+    backend.send(command('c4', 'start_session', 'alice-xterm-00000002'));
+    expect(await backend.message('result')).toMatchObject({ commandId: 'c4', ok: true });
+    expect(backend.controls).toHaveLength(1);
+    expect(runtime.calls).toEqual(['start:alice-xterm-00000002']);
+    expect(logLines.join('')).toContain('ignoring an invalid frame');
+  });
+
+  it('dials a tunnel back for tunnel_open and pipes it to the session stream', async () => {
+    runtime.sessions.set('alice-xterm-00000001', 'running');
+    connect();
+    await backend.message('hello');
+    backend.send({ type: 'tunnel_open', tunnelId: 'tun-1', session: 'alice-xterm-00000001' });
+    const tunnel = await backend.waitFor(() => backend.tunnels.find((t) => t.tunnelId === 'tun-1'));
+    expect(tunnel.request.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    const payload = randomBytes(300_000);
+    const received: Buffer[] = [];
+    tunnel.ws.on('message', (data: Buffer) => received.push(data));
+    tunnel.ws.send(payload, { binary: true });
+    await backend.waitFor(() => Buffer.concat(received).length >= payload.length);
+    expect(Buffer.concat(received).equals(payload)).toBe(true);
+
+    backend.send({ type: 'tunnel_open', tunnelId: 'tun-2', session: 'alice-gone-00000002' });
+    expect(await backend.message('tunnel_error')).toEqual({
+      type: 'tunnel_error',
+      tunnelId: 'tun-2',
+      message: 'no running session alice-gone-00000002',
+    });
+  });
+
+  it('reconnects after the backend drops it, and says hello again', async () => {
+    runtime.sessions.set('alice-a-00000001', 'running');
+    connect();
+    await backend.message('hello');
+    backend.send({ type: 'welcome', heartbeatIntervalMs: 50 });
+    await backend.message('heartbeat');
+    backend.control.ws.terminate();
+    await backend.waitFor(() => backend.controls.length === 2);
+    expect(await backend.message('hello')).toMatchObject({ sessions: [{ name: 'alice-a-00000001' }] });
+    expect(connection.state).toBe('open');
+  });
+
+  it('keeps retrying while the backend is down, and stops cleanly', async () => {
+    const port = Number(new URL(backend.baseUrl).port);
+    await backend.close();
+    connect();
+    expect(connection.state).toBe('connecting');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    backend = new TestBackend(TOKEN);
+    await backend.listen(port);
+    await backend.message('hello');
+    const closed = once(backend.control.ws, 'close');
+    await connection.stop();
+    const [code] = await closed;
+    expect(code).toBe(1000);
+    expect(connection.state).toBe('stopped');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(backend.controls).toHaveLength(1);
+  });
+});

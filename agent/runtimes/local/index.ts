@@ -1,0 +1,2 @@
+export { localRuntimeAvailable } from './available';
+export { LocalRuntime, type LocalRuntimeOptions } from './local-runtime';

@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+
+/** Where one session keeps its files under the runtime's state dir; all of it goes on stop. */
+export interface SessionPaths {
+  dir: string;
+  stateFile: string;
+  passwordFile: string;
+  xauthorityFile: string;
+  xvncLog: string;
+  appLog: string;
+  scratchHome: string;
+}
+
+export function sessionsRoot(stateDir: string): string {
+  return join(stateDir, 'sessions');
+}
+
+export function sessionPaths(stateDir: string, name: string): SessionPaths {
+  const dir = join(sessionsRoot(stateDir), name);
+  return {
+    dir,
+    stateFile: join(dir, 'state.json'),
+    passwordFile: join(dir, 'passwd'),
+    xauthorityFile: join(dir, 'Xauthority'),
+    xvncLog: join(dir, 'xvnc.log'),
+    appLog: join(dir, 'app.log'),
+    scratchHome: join(dir, 'home'),
+  };
+}
+
+/** A persistent home outlives its sessions, so it sits outside every session dir. */
+export function persistentHomeDir(stateDir: string, user: string): string {
+  return join(stateDir, 'homes', user);
+}

@@ -1,0 +1,292 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SessionSpec } from '../../../protocol';
+import type { RuntimeStatusEvent } from '../../runtime';
+import { ByteReader, desEcbEncrypt, readGreeting, vncAuthHandshake } from '../../testing/rfb-client';
+import { killProcessesMentioning, processesMentioning } from '../../testing/strays';
+import { sessionPaths } from './layout';
+import { LocalRuntime, type LocalRuntimeOptions } from './local-runtime';
+import { readProcStat } from './proc';
+import { readStateFile } from './state-file';
+
+const run = promisify(execFile);
+const logger = pino({ level: 'silent' });
+const PASSWORD = 'pa55word';
+
+function spec(name: string, command: string[], overrides: Partial<SessionSpec> = {}): SessionSpec {
+  return {
+    name,
+    user: 'alice',
+    template: 'xclock',
+    resources: { memory: '512Mi', cpu: '500m' },
+    persistentHome: false,
+    vncPassword: PASSWORD,
+    // {home} in argv puts the state dir on the app's command line, where test cleanup finds it.
+    local: { command, env: {} },
+    ...overrides,
+  };
+}
+
+const xclock = () => ['xclock', '-title', '{home}'];
+
+/** Is anything listening on `port`, and on which addresses (hex, as /proc/net/tcp* show them)? */
+async function listeners(port: number): Promise<string[]> {
+  const found: string[] = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    for (const line of text.split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (!local || state !== '0A') continue;
+      const [address, hexPort] = local.split(':');
+      if (Number.parseInt(hexPort ?? '', 16) === port) found.push(address!);
+    }
+  }
+  return found;
+}
+
+async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('LocalRuntime (real Xvnc)', () => {
+  let stateDir: string;
+  let runtimes: LocalRuntime[];
+  let events: RuntimeStatusEvent[];
+
+  function runtime(options: Partial<LocalRuntimeOptions> = {}): LocalRuntime {
+    const created = new LocalRuntime({
+      stateDir,
+      logger,
+      stopGraceMs: 2_000,
+      pollIntervalMs: 200,
+      startTimeoutMs: 15_000,
+      env: { ...process.env, STREAMSPACE_AGENT_TOKEN: 'agent-secret' },
+      ...options,
+    });
+    created.onStatus((event) => events.push(event));
+    runtimes.push(created);
+    return created;
+  }
+
+  beforeEach(async () => {
+    stateDir = await mkdtemp(join(tmpdir(), 'ss-local-'));
+    runtimes = [];
+    events = [];
+  });
+
+  afterEach(async () => {
+    for (const r of runtimes) await r.close();
+    await killProcessesMentioning(stateDir);
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('runs a session behind VncAuth on loopback, hibernates, wakes and stops it', async () => {
+    const local = runtime();
+    const name = 'alice-xclock-0000aaaa';
+    expect(await local.start(spec(name, xclock()))).toBe('running');
+    const paths = sessionPaths(stateDir, name);
+    const read = await readStateFile(paths.stateFile);
+    if (!read.ok) throw new Error(read.message);
+    const { port, display, xvnc, app } = read.data;
+    expect(display).not.toBeNull();
+    expect(app).not.toBeNull();
+
+    // Only loopback, only VncAuth, and the right password gets in while a wrong one does not.
+    const LOOPBACK = ['0100007F', '00000000000000000000000001000000'];
+    const bound = await listeners(port);
+    expect(bound.length).toBeGreaterThan(0);
+    for (const address of bound) expect(LOOPBACK).toContain(address);
+    const stream = await local.openStream(name);
+    const greeting = await readGreeting(new ByteReader(stream));
+    stream.destroy();
+    expect(greeting).toEqual({ version: 'RFB 003.008', securityTypes: [2] });
+    const good = await vncAuthHandshake(port, PASSWORD);
+    // Without DES anywhere in this Node, offering only VncAuth (checked above) is what can be shown.
+    if (desEcbEncrypt(Buffer.alloc(8), Buffer.alloc(8)) !== null) {
+      expect(good).toEqual({ kind: 'ok', width: 1280, height: 800, name });
+      expect((await vncAuthHandshake(port, 'wrong123')).kind).toBe('refused');
+    }
+    expect((await stat(paths.passwordFile)).mode & 0o777).toBe(0o600);
+
+    // The app is on the session's display, which only the session's cookie opens.
+    const xauthority = paths.xauthorityFile;
+    const tree = await waitFor(async () => {
+      const { stdout } = await run('xwininfo', ['-root', '-children', '-display', `:${display}`], {
+        env: { PATH: process.env.PATH, XAUTHORITY: xauthority },
+      });
+      return stdout.includes(paths.scratchHome) && stdout;
+    });
+    expect(tree).toContain(paths.scratchHome);
+    await expect(
+      run('xwininfo', ['-root', '-display', `:${display}`], {
+        env: { PATH: process.env.PATH, XAUTHORITY: '/none' },
+      }),
+    ).rejects.toThrow();
+
+    // Idempotent: a second start changes nothing.
+    expect(await local.start(spec(name, xclock()))).toBe('running');
+    const again = await readStateFile(paths.stateFile);
+    expect(again.ok && again.data.xvnc.pid).toBe(xvnc.pid);
+    expect(await local.list()).toEqual([{ name, state: 'running' }]);
+
+    expect(await local.hibernate(name)).toBe('hibernated');
+    expect((await readProcStat(xvnc.pid))?.state).toBe('T');
+    expect((await readProcStat(app!.pid))?.state).toBe('T');
+    expect(await local.hibernate(name)).toBe('hibernated');
+    expect(await local.status(name)).toBe('hibernated');
+    await expect(local.openStream(name)).rejects.toMatchObject({ code: 'invalid_state' });
+
+    expect(await local.wake(name)).toBe('running');
+    expect((await readProcStat(xvnc.pid))?.state).not.toBe('T');
+    expect(await local.wake(name)).toBe('running');
+
+    // Stop from hibernation: the stopped processes must still go.
+    await local.hibernate(name);
+    expect(await local.stop(name)).toBe('terminated');
+    expect(await processesMentioning(paths.passwordFile)).toEqual([]);
+    expect(await processesMentioning(stateDir)).toEqual([]);
+    expect(await readProcStat(xvnc.pid).then((s) => s === null || s.state === 'Z')).toBe(true);
+    await expect(stat(paths.dir)).rejects.toThrow(/ENOENT/);
+    expect(await local.stop(name)).toBe('terminated');
+    expect(await local.status(name)).toBeNull();
+    expect(await local.list()).toEqual([]);
+
+    expect(events.filter((e) => e.name === name).map((e) => e.state)).toEqual([
+      'starting',
+      'running',
+      'hibernated',
+      'running',
+      'hibernated',
+      'terminated',
+    ]);
+  });
+
+  it('gives the app its display and a scratch HOME, without the agent token', async () => {
+    const local = runtime();
+    const name = 'alice-env-0000bbbb';
+    const command = ['sh', '-c', 'env > "$1/env.txt"; exec xclock -title "$1"', 'sh', '{home}'];
+    await local.start(spec(name, command, { local: { command, env: { GREETING: 'hi' } } }));
+    const paths = sessionPaths(stateDir, name);
+    const env = await waitFor(() => readFile(join(paths.scratchHome, 'env.txt'), 'utf8').catch(() => ''));
+    expect(env).toMatch(/^DISPLAY=:\d+$/m);
+    expect(env).toContain(`HOME=${paths.scratchHome}`);
+    expect(env).toContain(`XAUTHORITY=${paths.xauthorityFile}`);
+    expect(env).toContain('GREETING=hi');
+    expect(env).not.toContain('agent-secret');
+    await local.stop(name);
+  });
+
+  it('lets a new agent adopt, hibernate, wake, stream and stop a session it did not start', async () => {
+    const first = runtime();
+    const name = 'alice-xclock-0000cccc';
+    await first.start(spec(name, xclock()));
+    await first.close();
+
+    const second = runtime();
+    expect(await second.list()).toEqual([{ name, state: 'running' }]);
+    const stream = await second.openStream(name);
+    expect((await new ByteReader(stream).read(12)).toString()).toBe('RFB 003.008\n');
+    stream.destroy();
+    expect(await second.hibernate(name)).toBe('hibernated');
+    const third = runtime();
+    expect(await third.list()).toEqual([{ name, state: 'hibernated' }]);
+    await third.close();
+    expect(await second.wake(name)).toBe('running');
+    expect(await second.stop(name)).toBe('terminated');
+    expect(await processesMentioning(stateDir)).toEqual([]);
+    await expect(stat(sessionPaths(stateDir, name).dir)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('cleans up sessions that died while no agent watched', async () => {
+    const first = runtime();
+    const name = 'alice-xclock-0000dddd';
+    await first.start(spec(name, xclock()));
+    await first.close();
+    await killProcessesMentioning(stateDir);
+    await waitFor(async () => (await processesMentioning(stateDir)).length === 0);
+
+    const second = runtime();
+    expect(await second.list()).toEqual([]);
+    await expect(stat(sessionPaths(stateDir, name).dir)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('reports failed when the app exits by itself, and takes Xvnc down with it', async () => {
+    const local = runtime();
+    const name = 'alice-short-0000eeee';
+    await local.start(spec(name, ['sh', '-c', 'sleep 1; echo bye from app >&2; exit 3', '{home}']));
+    const failed = await waitFor(async () => events.find((e) => e.name === name && e.state === 'failed'));
+    expect(failed.message).toContain('the app exited with code 3');
+    expect(failed.message).toContain('bye from app');
+    await waitFor(async () => (await processesMentioning(stateDir)).length === 0);
+    expect(await local.status(name)).toBeNull();
+    expect(await local.stop(name)).toBe('terminated');
+  });
+
+  it('reports failed when Xvnc dies, and stops the app', async () => {
+    const local = runtime();
+    const name = 'alice-xclock-0000ffff';
+    await local.start(spec(name, xclock()));
+    const read = await readStateFile(sessionPaths(stateDir, name).stateFile);
+    if (!read.ok) throw new Error(read.message);
+    process.kill(read.data.xvnc.pid, 'SIGKILL');
+    const failed = await waitFor(async () => events.find((e) => e.name === name && e.state === 'failed'));
+    expect(failed.message).toContain('Xvnc was killed by SIGKILL');
+    await waitFor(async () => (await processesMentioning(stateDir)).length === 0);
+    expect(await local.list()).toEqual([]);
+  });
+
+  it('fails a start cleanly: unknown command, no local section, unknown session, timeout', async () => {
+    const local = runtime({ startTimeoutMs: 4_000 });
+    await expect(local.start(spec('alice-bad-00001111', ['/nonexistent/app']))).rejects.toMatchObject({
+      code: 'start_failed',
+      message: expect.stringContaining('ENOENT'),
+    });
+    const { local: _omitted, ...withoutLocal } = spec('alice-bad-00002222', xclock());
+    await expect(local.start(withoutLocal)).rejects.toMatchObject({ code: 'unsupported' });
+    await expect(local.hibernate('alice-none-00003333')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(local.stop('../etc')).rejects.toMatchObject({ code: 'invalid_request' });
+    expect(await processesMentioning(stateDir)).toEqual([]);
+    expect(events.find((e) => e.name === 'alice-bad-00001111' && e.state === 'failed')).toBeDefined();
+
+    // An X server that never gets ready: the start gives up and kills it.
+    const hanging = join(stateDir, 'hanging-xvnc');
+    await writeFile(hanging, '#!/bin/sh\nsleep 30\n', { mode: 0o755 });
+    const slow = runtime({ xvncPath: hanging, startTimeoutMs: 800 });
+    await expect(slow.start(spec('alice-slow-00005555', xclock()))).rejects.toMatchObject({
+      code: 'start_failed',
+      message: expect.stringContaining('did not start within 800 ms'),
+    });
+    expect(await processesMentioning(hanging)).toEqual([]);
+  });
+
+  it('stops a session that is still starting, whatever phase it is in', async () => {
+    const local = runtime();
+    for (const [index, delayMs] of [0, 30, 150, 400].entries()) {
+      const name = `alice-xclock-0000444${index}`;
+      const starting = local.start(spec(name, xclock())).catch((error: unknown) => error);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      expect(await local.stop(name)).toBe('terminated');
+      const outcome = await starting;
+      // Either the stop cut the start short, or the start had won and the stop ended the session.
+      if (outcome !== 'running') expect(outcome).toMatchObject({ code: 'start_failed' });
+      expect(await processesMentioning(stateDir)).toEqual([]);
+      expect(await local.list()).toEqual([]);
+      expect(await local.status(name)).toBeNull();
+      const states = events.filter((e) => e.name === name).map((e) => e.state);
+      expect(states[0]).toBe('starting');
+      expect(states.at(-1)).toBe('terminated');
+      expect(states).not.toContain('failed');
+    }
+  });
+});

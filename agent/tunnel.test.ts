@@ -1,0 +1,179 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import { pipeTunnel, TUNNEL_HIGH_WATER_MARK } from './tunnel';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A TCP server standing in for the VNC server; `onSocket` decides what it does. */
+async function tcpServer(onSocket: (socket: Socket) => void): Promise<number> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    onSocket(socket);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanups.push(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/**
+ * The backend's end of a tunnel (a ws server) and the agent's end (a ws client piped to a TCP
+ * socket to `tcpPort`), as the agent builds it.
+ */
+async function tunnelTo(tcpPort: number) {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  await once(wss, 'listening');
+  cleanups.push(async () => {
+    for (const client of wss.clients) client.terminate();
+    await new Promise((resolve) => wss.close(resolve));
+  });
+  const backendSide = new Promise<WebSocket>((resolve) => wss.once('connection', resolve));
+  const agentWs = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, {
+    perMessageDeflate: false,
+  });
+  await once(agentWs, 'open');
+  const socket = connect({ host: '127.0.0.1', port: tcpPort });
+  await once(socket, 'connect');
+  const tunnel = pipeTunnel(agentWs, socket);
+  cleanups.push(() => {
+    agentWs.terminate();
+    socket.destroy();
+  });
+  return { tunnel, agentWs, socket, backend: await backendSide };
+}
+
+function sha256(chunks: Buffer[]): string {
+  const hash = createHash('sha256');
+  for (const chunk of chunks) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('pipeTunnel', () => {
+  it('carries bytes intact both ways', async () => {
+    const port = await tcpServer((socket) => socket.pipe(socket));
+    const { backend, tunnel } = await tunnelTo(port);
+    const sent = Array.from({ length: 64 }, (_, i) => randomBytes(1 + i * 997));
+    const received: Buffer[] = [];
+    backend.on('message', (data: Buffer) => received.push(data));
+    for (const chunk of sent) backend.send(chunk, { binary: true });
+    const total = sent.reduce((n, c) => n + c.length, 0);
+    await until(() => received.reduce((n, c) => n + c.length, 0) >= total);
+    expect(sha256(received)).toBe(sha256(sent));
+    expect(tunnel.stats).toEqual({ bytesIn: total, bytesOut: total });
+  });
+
+  it('closes the WebSocket when the VNC server hangs up, and the socket when the WebSocket closes', async () => {
+    const serverSockets: Socket[] = [];
+    const port = await tcpServer((socket) => serverSockets.push(socket));
+    const first = await tunnelTo(port);
+    await until(() => serverSockets.length === 1);
+    const closedBackend = once(first.backend, 'close');
+    serverSockets[0]!.end();
+    const [code] = await closedBackend;
+    expect(code).toBe(1000);
+    expect(await first.tunnel.closed).toBe('stream ended');
+
+    const second = await tunnelTo(port);
+    await until(() => serverSockets.length === 2);
+    const ended = once(serverSockets[1]!, 'end');
+    second.backend.close(1000, 'viewer left');
+    await ended;
+    expect(await second.tunnel.closed).toMatch(/websocket closed \(1000\)/);
+  });
+
+  it('refuses text frames', async () => {
+    const port = await tcpServer(() => {});
+    const { backend, tunnel } = await tunnelTo(port);
+    const closedBackend = once(backend, 'close');
+    backend.send('hello');
+    const [code] = await closedBackend;
+    expect(code).toBe(1011);
+    expect(await tunnel.closed).toBe('text frame on a binary tunnel');
+  });
+
+  it('stops reading the VNC server while the viewer is slow', async () => {
+    const total = 48 * 1024 * 1024;
+    const block = randomBytes(64 * 1024);
+    let written = 0;
+    const port = await tcpServer((socket) => {
+      const pump = () => {
+        while (written < total) {
+          written += block.length;
+          if (!socket.write(block)) return void socket.once('drain', pump);
+        }
+        socket.end();
+      };
+      pump();
+    });
+    const { backend, agentWs } = await tunnelTo(port);
+    let received = 0;
+    backend.on('message', (data: Buffer) => {
+      received += data.length;
+    });
+    // The viewer stops reading: its TCP window fills, then the agent's WebSocket buffer.
+    backend.pause();
+    let maxBuffered = 0;
+    const started = Date.now();
+    while (Date.now() - started < 1_000) {
+      maxBuffered = Math.max(maxBuffered, agentWs.bufferedAmount);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(maxBuffered).toBeGreaterThan(0);
+    expect(maxBuffered).toBeLessThanOrEqual(TUNNEL_HIGH_WATER_MARK + 128 * 1024);
+    expect(written).toBeLessThan(total);
+
+    backend.resume();
+    await until(() => received >= total, 20_000);
+    expect(received).toBe(total);
+  });
+
+  it('stops reading the WebSocket while the VNC server is slow', async () => {
+    const total = 32 * 1024 * 1024;
+    const chunks: Buffer[] = [];
+    let serverSocket: Socket | null = null;
+    const port = await tcpServer((socket) => {
+      serverSocket = socket;
+      socket.pause();
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    });
+    const { backend, socket } = await tunnelTo(port);
+    await until(() => serverSocket !== null);
+    const block = randomBytes(64 * 1024);
+    for (let sent = 0; sent < total; sent += block.length) backend.send(block, { binary: true });
+
+    let maxQueued = 0;
+    const started = Date.now();
+    while (Date.now() - started < 1_000) {
+      maxQueued = Math.max(maxQueued, socket.writableLength);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(maxQueued).toBeGreaterThan(0);
+    expect(maxQueued).toBeLessThanOrEqual(1024 * 1024);
+    expect(backend.bufferedAmount).toBeGreaterThan(total / 4);
+
+    serverSocket!.resume();
+    await until(() => chunks.reduce((n, c) => n + c.length, 0) >= total, 20_000);
+    expect(chunks.reduce((n, c) => n + c.length, 0)).toBe(total);
+  });
+});
