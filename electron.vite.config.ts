@@ -14,6 +14,8 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
+      // A sandboxed preload can require nothing but 'electron', so zod and the protocol are bundled in.
+      externalizeDeps: false,
       // Sandboxed preloads can only be CommonJS.
       rolldownOptions: {
         input: { index: resolve(__dirname, 'preload/index.ts') },

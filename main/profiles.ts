@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+export const LOCAL_PROFILE_ID = 'local';
+
+export type LocalProfile = { id: typeof LOCAL_PROFILE_ID; name: string; mode: 'local' };
+export type RemoteProfile = { id: string; name: string; mode: 'remote'; url: string };
+export type Profile = LocalProfile | RemoteProfile;
+
+export const LOCAL_PROFILE: LocalProfile = { id: LOCAL_PROFILE_ID, name: 'Local', mode: 'local' };
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * A control-plane base URL, normalised to no trailing slash. Plain http is refused beyond loopback:
+ * passwords, tokens and VNC passwords would cross the network in clear.
+ */
+export const ServerUrl = z
+  .string()
+  .trim()
+  .url()
+  .transform((value, ctx) => {
+    const url = new URL(value);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopbackHosts.has(url.hostname))) {
+      ctx.addIssue({ code: 'custom', message: 'use https:// (plain http only for localhost)' });
+      return z.NEVER;
+    }
+    if (url.username || url.password || url.search || url.hash) {
+      ctx.addIssue({ code: 'custom', message: 'a server URL has no credentials, query or fragment' });
+      return z.NEVER;
+    }
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  });
+
+const ProfileId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+  .refine((id) => id !== LOCAL_PROFILE_ID, 'reserved for the built-in profile');
+
+const StoredServer = z.strictObject({
+  id: ProfileId,
+  name: z.string().trim().min(1).max(80),
+  url: ServerUrl,
+});
+
+const ProfilesFile = z.object({
+  version: z.literal(1),
+  activeId: z.string(),
+  servers: z.array(StoredServer),
+});
+type ProfilesFile = z.infer<typeof ProfilesFile>;
+
+export const NewServerProfile = z.strictObject({ name: z.string().trim().min(1).max(80), url: ServerUrl });
+export type NewServerProfile = z.input<typeof NewServerProfile>;
+
+export interface ProfileStore {
+  list(): Profile[];
+  active(): Profile;
+  get(id: string): Profile | undefined;
+  setActive(id: string): Promise<Profile>;
+  add(profile: NewServerProfile): Promise<RemoteProfile>;
+  remove(id: string): Promise<void>;
+}
+
+export interface ProfileStoreOptions {
+  read(): Promise<unknown>;
+  write(value: ProfilesFile): Promise<void>;
+  newId?: (name: string) => string;
+}
+
+function defaultId(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+  return `${slug || 'server'}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function createProfileStore(options: ProfileStoreOptions): Promise<ProfileStore> {
+  const parsed = ProfilesFile.safeParse(await options.read());
+  // A broken file falls back to the local profile rather than blocking the app at start.
+  const data: ProfilesFile = parsed.success
+    ? parsed.data
+    : { version: 1, activeId: LOCAL_PROFILE_ID, servers: [] };
+  const newId = options.newId ?? defaultId;
+
+  const remote = (s: ProfilesFile['servers'][number]): RemoteProfile => ({ ...s, mode: 'remote' });
+  const get = (id: string): Profile | undefined => {
+    if (id === LOCAL_PROFILE_ID) return LOCAL_PROFILE;
+    const server = data.servers.find((s) => s.id === id);
+    return server ? remote(server) : undefined;
+  };
+  const save = () => options.write({ version: 1, activeId: data.activeId, servers: [...data.servers] });
+
+  return {
+    list: () => [LOCAL_PROFILE, ...data.servers.map(remote)],
+    active: () => get(data.activeId) ?? LOCAL_PROFILE,
+    get,
+    async setActive(id) {
+      const profile = get(id);
+      if (!profile) throw new Error(`Unknown profile ${id}`);
+      data.activeId = id;
+      await save();
+      return profile;
+    },
+    async add(input) {
+      const { name, url } = NewServerProfile.parse(input);
+      let id = newId(name);
+      while (get(id)) id = defaultId(name);
+      const server = StoredServer.parse({ id, name, url });
+      data.servers.push(server);
+      await save();
+      return remote(server);
+    },
+    async remove(id) {
+      if (id === LOCAL_PROFILE_ID) throw new Error('The local profile cannot be removed');
+      data.servers = data.servers.filter((s) => s.id !== id);
+      if (data.activeId === id) data.activeId = LOCAL_PROFILE_ID;
+      await save();
+    },
+  };
+}

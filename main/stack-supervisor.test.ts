@@ -1,0 +1,285 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_ADMIN_PASSWORD_ACCOUNT, memoryCredentialStore } from './credentials';
+import {
+  type StackState,
+  StackSupervisor,
+  type StackSupervisorOptions,
+  summarizeStderr,
+} from './stack-supervisor';
+
+// A stand-in for out/server/serve.js: records how it was started, then behaves as FAKE_MODE says.
+const FAKE_STACK = `
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+const dir = process.env.STREAMSPACE_DATA_DIR;
+const countFile = dir + '/starts';
+const n = existsSync(countFile) ? Number(readFileSync(countFile, 'utf8')) + 1 : 1;
+writeFileSync(countFile, String(n));
+const keys = ['ELECTRON_RUN_AS_NODE', 'PORT', 'STREAMSPACE_ADMIN_PASSWORD', 'STREAMSPACE_DATA_DIR',
+  'STREAMSPACE_ALLOWED_ORIGINS', 'STREAMSPACE_RUNTIME', 'STREAMSPACE_KUBE_CONTEXT'];
+writeFileSync(dir + '/start-' + n + '.json', JSON.stringify({
+  argv: process.argv.slice(2), pid: process.pid, connected: process.connected,
+  env: Object.fromEntries(keys.map((k) => [k, process.env[k]])),
+}));
+const mode = process.env.FAKE_MODE ?? 'ok';
+if (n <= Number(process.env.FAKE_CRASHES ?? 0)) {
+  console.error(JSON.stringify({ level: 50, msg: 'database is locked' }));
+  console.error('shutting down');
+  process.exit(3);
+}
+setInterval(() => {}, 1000);
+if (mode === 'fatal') {
+  process.send({ type: 'fatal', message: 'no runtime available' });
+  setTimeout(() => process.exit(1), 20);
+} else if (mode !== 'silent') {
+  const requested = Number(process.argv[process.argv.indexOf('--port') + 1]);
+  const port = requested || 40000 + n;
+  // The handler goes in before 'ready': main may send SIGTERM the moment it hears from us.
+  process.on('SIGTERM', () => {
+    if (mode === 'stubborn') return;
+    writeFileSync(dir + '/sigterm-' + n, '');
+    process.exit(0);
+  });
+  process.send({ type: 'hello from a newer stack' });
+  process.send({ type: 'ready', url: 'http://127.0.0.1:' + port + '/', runtime: 'local' });
+  console.log('listening on ' + port);
+  if (mode === 'die-after-ready' && n === 1) setTimeout(() => process.exit(7), 50);
+}
+`;
+
+let scripts: string;
+let script: string;
+beforeAll(async () => {
+  scripts = await mkdtemp(join(tmpdir(), 'ss-fake-stack-'));
+  script = join(scripts, 'serve.mjs');
+  await writeFile(script, FAKE_STACK);
+});
+afterAll(async () => {
+  await rm(scripts, { recursive: true, force: true });
+});
+
+const running: StackSupervisor[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.stop()));
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function supervisor(env: Record<string, string>, options: Partial<StackSupervisorOptions> = {}) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'ss-stack-data-'));
+  dirs.push(dataDir);
+  const credentials = memoryCredentialStore();
+  const states: StackState[] = [];
+  const output: string[] = [];
+  const s = new StackSupervisor({
+    serverScript: script,
+    dataDir,
+    credentials,
+    baseEnv: { PATH: process.env.PATH, ...env },
+    backoff: { initialMs: 10, maxMs: 15 },
+    readyTimeoutMs: 5_000,
+    stopGraceMs: 2_000,
+    onOutput: (stream, line) => output.push(`${stream}: ${line}`),
+    ...options,
+  });
+  s.subscribe((state) => states.push(state));
+  running.push(s);
+  const started = async (n: number) =>
+    JSON.parse(await readFile(join(dataDir, `start-${n}.json`), 'utf8')) as {
+      argv: string[];
+      pid: number;
+      connected: boolean;
+      env: Record<string, string | undefined>;
+    };
+  return { s, states, output, credentials, dataDir, started };
+}
+
+function until(s: StackSupervisor, predicate: (state: StackState) => boolean, timeoutMs = 5_000) {
+  return new Promise<StackState>((resolve, reject) => {
+    if (predicate(s.getState())) {
+      resolve(s.getState());
+      return;
+    }
+    const timer = setTimeout(
+      () => reject(new Error(`timed out in ${JSON.stringify(s.getState())}`)),
+      timeoutMs,
+    );
+    const off = s.subscribe((state) => {
+      if (!predicate(state)) return;
+      clearTimeout(timer);
+      off();
+      resolve(state);
+    });
+  });
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('StackSupervisor', () => {
+  it('forks the stack with the env contract and reports the URL it sends', async () => {
+    const { s, states, credentials, dataDir, started, output } = await supervisor(
+      {},
+      { runtime: 'kubernetes', kubeContext: 'kind-streamspace' },
+    );
+    await s.start();
+    const ready = await until(s, (st) => st.phase === 'ready');
+    expect(ready).toEqual({ phase: 'ready', url: 'http://127.0.0.1:40001', runtime: 'local' });
+    expect(states.map((st) => st.phase)).toEqual(['starting', 'ready']);
+
+    const password = await credentials.get(LOCAL_ADMIN_PASSWORD_ACCOUNT);
+    expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const first = await started(1);
+    expect(first.argv).toEqual(['--port', '0']);
+    expect(first.connected).toBe(true);
+    expect(first.env).toEqual({
+      ELECTRON_RUN_AS_NODE: '1',
+      PORT: '0',
+      STREAMSPACE_ADMIN_PASSWORD: password,
+      STREAMSPACE_DATA_DIR: dataDir,
+      STREAMSPACE_ALLOWED_ORIGINS: 'app://streamspace',
+      STREAMSPACE_RUNTIME: 'kubernetes',
+      STREAMSPACE_KUBE_CONTEXT: 'kind-streamspace',
+    });
+    await until(s, () => output.includes('stdout: listening on 40001'));
+  });
+
+  it('creates a missing data folder, private to the user', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'ss-stack-parent-'));
+    dirs.push(parent);
+    const dataDir = join(parent, 'nested', 'stack');
+    const { s } = await supervisor({}, { dataDir });
+    await s.start();
+    await until(s, (st) => st.phase === 'ready');
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+    expect(existsSync(join(dataDir, 'start-1.json'))).toBe(true);
+  });
+
+  it('keeps the admin password from the keychain across starts', async () => {
+    const { s, credentials, started } = await supervisor({});
+    await credentials.set(LOCAL_ADMIN_PASSWORD_ACCOUNT, 'kept-secret');
+    await s.start();
+    await until(s, (st) => st.phase === 'ready');
+    expect((await started(1)).env.STREAMSPACE_ADMIN_PASSWORD).toBe('kept-secret');
+    expect(await credentials.get(LOCAL_ADMIN_PASSWORD_ACCOUNT)).toBe('kept-secret');
+  });
+
+  it('restarts a crashing stack with capped backoff and says why it crashed', async () => {
+    const { s, states } = await supervisor({ FAKE_CRASHES: '3' });
+    await s.start();
+    await until(s, (st) => st.phase === 'ready');
+    const crashes = states.filter((st) => st.phase === 'crashed');
+    expect(crashes.map((c) => c.retryInMs)).toEqual([10, 15, 15]);
+    expect(crashes[0]?.message).toBe('Local stack exited with code 3: database is locked');
+    expect(states.filter((st) => st.phase === 'starting').map((st) => st.attempt)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('asks a restarted stack for the port it had, so open windows keep their URL', async () => {
+    const { s, states, started } = await supervisor({ FAKE_MODE: 'die-after-ready' });
+    await s.start();
+    await until(s, () => states.filter((st) => st.phase === 'ready').length === 2);
+    expect((await started(1)).argv).toEqual(['--port', '0']);
+    expect((await started(2)).argv).toEqual(['--port', '40001']);
+    expect(s.getState()).toMatchObject({ phase: 'ready', url: 'http://127.0.0.1:40001' });
+    expect(states.find((st) => st.phase === 'crashed')).toMatchObject({
+      message: 'Local stack exited with code 7',
+    });
+  });
+
+  it('shows the fatal message the stack sent before dying', async () => {
+    const { s } = await supervisor({ FAKE_MODE: 'fatal' });
+    await s.start();
+    const crashed = await until(s, (st) => st.phase === 'crashed');
+    expect(crashed).toMatchObject({ message: 'Local stack exited with code 1: no runtime available' });
+  });
+
+  it('kills and restarts a stack that never reports ready', async () => {
+    const { s, started } = await supervisor({ FAKE_MODE: 'silent' }, { readyTimeoutMs: 300 });
+    await s.start();
+    const crashed = await until(s, (st) => st.phase === 'crashed');
+    expect(crashed).toMatchObject({
+      message: 'Local stack was killed by SIGKILL: did not report ready within 0.3 s',
+    });
+    expect(alive((await started(1)).pid)).toBe(false);
+  });
+
+  it('explains a stack script that cannot even load', async () => {
+    const { s } = await supervisor({}, { serverScript: join(scripts, 'missing.mjs') });
+    await s.start();
+    const crashed = await until(s, (st) => st.phase === 'crashed');
+    expect(crashed).toMatchObject({
+      message: expect.stringMatching(/^Local stack exited with code 1: .*Cannot find module/),
+    });
+  });
+
+  it('stops with SIGTERM and does not restart', async () => {
+    const { s, states, dataDir, started } = await supervisor({});
+    await s.start();
+    await until(s, (st) => st.phase === 'ready');
+    const { pid } = await started(1);
+    await s.stop();
+    expect(s.getState()).toEqual({ phase: 'stopped' });
+    expect(existsSync(join(dataDir, 'sigterm-1'))).toBe(true);
+    expect(alive(pid)).toBe(false);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(states.map((st) => st.phase)).toEqual(['starting', 'ready', 'stopping', 'stopped']);
+  });
+
+  it('kills a stack that ignores SIGTERM once the grace period is over', async () => {
+    const { s, started } = await supervisor({ FAKE_MODE: 'stubborn' }, { stopGraceMs: 200 });
+    await s.start();
+    await until(s, (st) => st.phase === 'ready');
+    const { pid } = await started(1);
+    const before = Date.now();
+    await s.stop();
+    expect(Date.now() - before).toBeGreaterThanOrEqual(190);
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('cancels a pending restart on stop', async () => {
+    const { s, states } = await supervisor(
+      { FAKE_CRASHES: '5' },
+      { backoff: { initialMs: 200, maxMs: 200 } },
+    );
+    await s.start();
+    await until(s, (st) => st.phase === 'crashed');
+    await s.stop();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.getState()).toEqual({ phase: 'stopped' });
+    expect(states.filter((st) => st.phase === 'starting')).toHaveLength(1);
+  });
+});
+
+describe('summarizeStderr', () => {
+  it('skips stack frames and the Node version to find the error', () => {
+    expect(
+      summarizeStderr([
+        'node:internal/modules/esm/resolve:275',
+        '    throw new ERR_MODULE_NOT_FOUND(',
+        '          ^',
+        "Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/x/serve.js'",
+        '    at finalizeResolution (node:internal/modules/esm/resolve:275:11)',
+        "  code: 'ERR_MODULE_NOT_FOUND',",
+        '}',
+        'Node.js v20.20.2',
+      ]),
+    ).toBe("Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/x/serve.js'");
+  });
+
+  it('reads pino JSON lines and falls back to the last line', () => {
+    expect(summarizeStderr(['{"level":50,"msg":"listen EADDRINUSE failed"}', 'bye'])).toBe(
+      'listen EADDRINUSE failed',
+    );
+    expect(summarizeStderr(['warming up', 'bye'])).toBe('bye');
+    expect(summarizeStderr([])).toBeUndefined();
+  });
+});

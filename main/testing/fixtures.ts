@@ -1,0 +1,49 @@
+import type { SessionDto, SessionState, TemplateDto, TokenPair } from '../../protocol';
+
+export function template(name: string, overrides: Partial<TemplateDto> = {}): TemplateDto {
+  return {
+    name,
+    displayName: name[0]!.toUpperCase() + name.slice(1),
+    description: `${name} in a box`,
+    category: 'apps',
+    tags: [],
+    defaultResources: { memory: '1Gi', cpu: '1' },
+    runtimes: ['local'],
+    ...overrides,
+  };
+}
+
+let counter = 0;
+
+export function session(
+  templateName: string,
+  state: SessionState,
+  overrides: Partial<SessionDto> = {},
+): SessionDto {
+  counter += 1;
+  const suffix = counter.toString(16).padStart(8, '0');
+  return {
+    name: `admin-${templateName}-${suffix}`,
+    namespace: 'streamspace',
+    user: 'admin',
+    template: templateName,
+    state,
+    status: { phase: state, message: '' },
+    resources: { memory: '1Gi', cpu: '1' },
+    persistentHome: false,
+    agentId: 'local',
+    runtime: 'local',
+    createdAt: new Date(Date.UTC(2025, 0, 1, 0, 0, counter)).toISOString(),
+    updatedAt: new Date(Date.UTC(2025, 0, 1, 0, 0, counter)).toISOString(),
+    ...overrides,
+  };
+}
+
+export function tokenPair(n: number, expiresAt: Date): TokenPair {
+  return {
+    accessToken: `access-${n}`,
+    refreshToken: `refresh-${n}`,
+    expiresAt: expiresAt.toISOString(),
+    user: { id: 'u1', username: 'admin', role: 'admin', createdAt: '2025-01-01T00:00:00.000Z' },
+  };
+}

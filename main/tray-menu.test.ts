@@ -1,0 +1,187 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { SessionState } from '../protocol';
+import { session, template } from './testing/fixtures';
+import { buildTrayMenu, type MenuItemDescriptor, type TrayActions, type TrayState } from './tray-menu';
+
+function fakeActions() {
+  return {
+    launch: vi.fn(),
+    openSession: vi.fn(),
+    hibernate: vi.fn(),
+    wake: vi.fn(),
+    terminate: vi.fn(),
+    openDashboard: vi.fn(),
+    switchProfile: vi.fn(),
+    quit: vi.fn(),
+  } satisfies TrayActions;
+}
+
+const local = { id: 'local', name: 'Local', mode: 'local' as const };
+const work = { id: 'work', name: 'Work', mode: 'remote' as const };
+
+function state(overrides: Partial<TrayState> = {}): TrayState {
+  return {
+    profile: local,
+    profiles: [local, work],
+    connection: 'connected',
+    templates: [template('firefox'), template('code', { displayName: 'VS Code' })],
+    sessions: [],
+    ...overrides,
+  };
+}
+
+function find(items: readonly MenuItemDescriptor[], id: string): MenuItemDescriptor {
+  for (const item of items) {
+    if (item.id === id) return item;
+    if (item.submenu) {
+      try {
+        return find(item.submenu, id);
+      } catch {
+        // keep looking in the next branch
+      }
+    }
+  }
+  throw new Error(`no item ${id}`);
+}
+
+function has(items: readonly MenuItemDescriptor[], id: string): boolean {
+  try {
+    find(items, id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('buildTrayMenu', () => {
+  it('offers each template under Launch, sorted by display name, and launches by template name', () => {
+    const actions = fakeActions();
+    const menu = buildTrayMenu(state(), actions);
+    const launch = find(menu, 'launch');
+    expect(launch.enabled).toBe(true);
+    expect(launch.submenu?.map((i) => i.label)).toEqual(['Firefox', 'VS Code']);
+    find(menu, 'launch:code').click?.();
+    expect(actions.launch).toHaveBeenCalledWith('code');
+    expect(actions.launch).toHaveBeenCalledTimes(1);
+  });
+
+  it.each(['starting', 'error', 'signed_out'] as const)('disables Launch while %s', (connection) => {
+    const menu = buildTrayMenu(state({ connection }), fakeActions());
+    expect(find(menu, 'launch').enabled).toBe(false);
+    expect(find(menu, 'launch:firefox').enabled).toBe(false);
+  });
+
+  it('disables Launch when there is no template', () => {
+    const menu = buildTrayMenu(state({ templates: [] }), fakeActions());
+    expect(find(menu, 'launch').enabled).toBe(false);
+    expect(find(menu, 'launch').submenu).toEqual([]);
+  });
+
+  it('shows the profile and the connection status, with the message when there is one', () => {
+    expect(find(buildTrayMenu(state(), fakeActions()), 'status').label).toBe('Local — Connected');
+    const failing = buildTrayMenu(
+      state({ connection: 'error', connectionMessage: 'stack exited with code 1' }),
+      fakeActions(),
+    );
+    expect(find(failing, 'status')).toMatchObject({
+      label: 'Local — Not connected: stack exited with code 1',
+      enabled: false,
+    });
+  });
+
+  it('lists every session but terminated ones, labelled with the template display name and state', () => {
+    const running = session('code', 'running');
+    const gone = session('firefox', 'terminated');
+    const unknown = session('gimp', 'pending');
+    const menu = buildTrayMenu(state({ sessions: [running, gone, unknown] }), fakeActions());
+    expect(find(menu, `session:${running.name}`).label).toBe('VS Code — running');
+    expect(find(menu, `session:${unknown.name}`).label).toBe('gimp — pending');
+    expect(has(menu, `session:${gone.name}`)).toBe(false);
+  });
+
+  it('offers Hibernate on a running session and calls it with the session name', () => {
+    const actions = fakeActions();
+    const s = session('firefox', 'running');
+    const menu = buildTrayMenu(state({ sessions: [s] }), actions);
+    expect(has(menu, `session:${s.name}:wake`)).toBe(false);
+    const hibernate = find(menu, `session:${s.name}:hibernate`);
+    expect(hibernate.enabled).toBe(true);
+    hibernate.click?.();
+    expect(actions.hibernate).toHaveBeenCalledWith(s.name);
+    find(menu, `session:${s.name}:open`).click?.();
+    expect(actions.openSession).toHaveBeenCalledWith(s.name);
+    find(menu, `session:${s.name}:terminate`).click?.();
+    expect(actions.terminate).toHaveBeenCalledWith(s.name);
+    expect(actions.wake).not.toHaveBeenCalled();
+  });
+
+  it('offers Wake instead of Hibernate on a hibernated session', () => {
+    const actions = fakeActions();
+    const s = session('firefox', 'hibernated');
+    const menu = buildTrayMenu(state({ sessions: [s] }), actions);
+    expect(has(menu, `session:${s.name}:hibernate`)).toBe(false);
+    const wake = find(menu, `session:${s.name}:wake`);
+    expect(wake.enabled).toBe(true);
+    wake.click?.();
+    expect(actions.wake).toHaveBeenCalledWith(s.name);
+    expect(find(menu, `session:${s.name}:open`).enabled).toBe(false);
+  });
+
+  const cases: Array<
+    [SessionState, { open: boolean; hibernate?: boolean; wake?: boolean; terminate: boolean }]
+  > = [
+    ['pending', { open: true, hibernate: false, terminate: true }],
+    ['starting', { open: true, hibernate: false, terminate: true }],
+    ['running', { open: true, hibernate: true, terminate: true }],
+    ['hibernating', { open: false, hibernate: false, terminate: true }],
+    ['hibernated', { open: false, wake: true, terminate: true }],
+    ['waking', { open: true, wake: false, terminate: true }],
+    ['terminating', { open: false, hibernate: false, terminate: false }],
+    ['failed', { open: false, hibernate: false, terminate: true }],
+  ];
+  it.each(cases)('enables the right session items when %s', (sessionState, expected) => {
+    const s = session('firefox', sessionState);
+    const menu = buildTrayMenu(state({ sessions: [s] }), fakeActions());
+    expect(find(menu, `session:${s.name}:open`).enabled).toBe(expected.open);
+    expect(find(menu, `session:${s.name}:terminate`).enabled).toBe(expected.terminate);
+    if (expected.hibernate !== undefined) {
+      expect(find(menu, `session:${s.name}:hibernate`).enabled).toBe(expected.hibernate);
+    }
+    if (expected.wake !== undefined) {
+      expect(find(menu, `session:${s.name}:wake`).enabled).toBe(expected.wake);
+    }
+  });
+
+  it('disables every session action while not connected', () => {
+    const s = session('firefox', 'running');
+    const menu = buildTrayMenu(state({ sessions: [s], connection: 'error' }), fakeActions());
+    for (const id of ['open', 'hibernate', 'terminate']) {
+      expect(find(menu, `session:${s.name}:${id}`).enabled).toBe(false);
+    }
+  });
+
+  it('switches profile through radio items with the active one checked', () => {
+    const actions = fakeActions();
+    const menu = buildTrayMenu(state(), actions);
+    const profiles = find(menu, 'profiles').submenu ?? [];
+    expect(profiles.map((p) => [p.label, p.type, p.checked])).toEqual([
+      ['Local (this computer)', 'radio', true],
+      ['Work', 'radio', false],
+    ]);
+    find(menu, 'profile:local').click?.();
+    expect(actions.switchProfile).not.toHaveBeenCalled();
+    find(menu, 'profile:work').click?.();
+    expect(actions.switchProfile).toHaveBeenCalledWith('work');
+  });
+
+  it('opens the dashboard and quits, whatever the connection', () => {
+    const actions = fakeActions();
+    const menu = buildTrayMenu(state({ connection: 'signed_out' }), actions);
+    expect(find(menu, 'dashboard').enabled).not.toBe(false);
+    find(menu, 'dashboard').click?.();
+    find(menu, 'quit').click?.();
+    expect(actions.openDashboard).toHaveBeenCalledTimes(1);
+    expect(actions.quit).toHaveBeenCalledTimes(1);
+    expect(menu.at(-1)?.id).toBe('quit');
+  });
+});

@@ -1,0 +1,125 @@
+import { dashboardUrl, viewerUrl } from './app-protocol';
+import type { GeometryStore, Rect, WindowPlacement } from './window-geometry';
+
+/** What the manager needs of a BrowserWindow; tests pass a fake. */
+export interface ManagedWindow {
+  loadURL(url: string): Promise<void>;
+  show(): void;
+  focus(): void;
+  isMinimized(): boolean;
+  restore(): void;
+  isDestroyed(): boolean;
+  getNormalBounds(): Rect;
+  reload(): void;
+  close(): void;
+  once(event: 'close' | 'closed', listener: () => void): unknown;
+}
+
+export type WindowKind =
+  | { kind: 'dashboard' }
+  | { kind: 'session'; name: string; template: string | undefined };
+
+export type WindowFactory = (kind: WindowKind, placement: WindowPlacement) => ManagedWindow;
+
+export interface WindowManagerOptions {
+  create: WindowFactory;
+  geometry: GeometryStore;
+  /** The renderer entry: app://streamspace/index.html, or the dev server. */
+  entry: () => string;
+  /** The template of a session, for its remembered geometry. */
+  templateOf: (session: string) => string | undefined;
+  /** Page loads and geometry writes fail in the background; this hears about it. */
+  onError?: (error: unknown) => void;
+}
+
+/** Not a valid template name, so it cannot collide with one. */
+export const DASHBOARD_GEOMETRY_KEY = '#dashboard';
+
+/**
+ * One dashboard and one window per session, reused when asked again. Closing a window only closes
+ * the viewer; the session keeps running until the user terminates it.
+ */
+export class WindowManager {
+  private dashboard: ManagedWindow | null = null;
+  private readonly sessions = new Map<string, ManagedWindow>();
+
+  constructor(private readonly options: WindowManagerOptions) {}
+
+  openDashboard(): ManagedWindow {
+    if (this.dashboard && !this.dashboard.isDestroyed()) return this.reveal(this.dashboard);
+    const window = this.open(
+      { kind: 'dashboard' },
+      DASHBOARD_GEOMETRY_KEY,
+      dashboardUrl(this.options.entry()),
+    );
+    this.dashboard = window;
+    window.once('closed', () => {
+      if (this.dashboard === window) this.dashboard = null;
+    });
+    return window;
+  }
+
+  openSession(name: string, template = this.options.templateOf(name)): ManagedWindow {
+    const existing = this.sessions.get(name);
+    if (existing && !existing.isDestroyed()) return this.reveal(existing);
+    const window = this.open(
+      { kind: 'session', name, template },
+      template,
+      viewerUrl(this.options.entry(), name),
+    );
+    this.sessions.set(name, window);
+    window.once('closed', () => {
+      if (this.sessions.get(name) === window) this.sessions.delete(name);
+    });
+    return window;
+  }
+
+  openSessionNames(): string[] {
+    return [...this.sessions.keys()];
+  }
+
+  /** Sessions of one control plane mean nothing on another: a profile switch closes their windows. */
+  closeSessions(except: (name: string) => boolean = () => false): void {
+    for (const [name, window] of this.sessions) {
+      if (!except(name) && !window.isDestroyed()) window.close();
+    }
+  }
+
+  /** The control plane moved (new port after a stack restart): windows reload to pick up the new URL. */
+  reloadAll(): void {
+    for (const window of this.all()) window.reload();
+  }
+
+  closeAll(): void {
+    for (const window of this.all()) window.close();
+  }
+
+  private all(): ManagedWindow[] {
+    const windows = [...this.sessions.values()];
+    if (this.dashboard) windows.push(this.dashboard);
+    return windows.filter((w) => !w.isDestroyed());
+  }
+
+  private open(kind: WindowKind, geometryKey: string | undefined, url: string): ManagedWindow {
+    // A session of an unknown template gets the default size: '#' keys never hold saved bounds.
+    const placement = this.options.geometry.placementFor(geometryKey ?? '#unknown-template');
+    const window = this.options.create(kind, placement);
+    if (geometryKey) {
+      // Normal bounds, so a window closed while maximised comes back at its restored size.
+      window.once('close', () => {
+        void this.options.geometry
+          .remember(geometryKey, window.getNormalBounds())
+          .catch(this.options.onError);
+      });
+    }
+    window.loadURL(url).catch((error: unknown) => this.options.onError?.(error));
+    return window;
+  }
+
+  private reveal(window: ManagedWindow): ManagedWindow {
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+    return window;
+  }
+}

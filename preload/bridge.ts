@@ -1,0 +1,72 @@
+import {
+  type DesktopBridge,
+  type IpcChannel,
+  IpcError,
+  type IpcRequest,
+  type IpcResponse,
+  ipcContract,
+} from '../protocol';
+
+export type Invoke = (channel: IpcChannel, arg: unknown) => Promise<unknown>;
+
+/** An IPC failure with main's code. Across contextBridge only the message survives; code helps in tests and logs. */
+export class BridgeError extends Error {
+  override readonly name = 'BridgeError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Electron rejects `invoke` with "Error invoking remote method 'x': Error: <message>"; main puts the
+ * IpcError as JSON in <message>, so it is the first JSON object in there.
+ */
+export function rebuildIpcError(error: unknown): BridgeError {
+  const text = error instanceof Error ? error.message : String(error);
+  const start = text.indexOf('{');
+  if (start >= 0) {
+    try {
+      const parsed = IpcError.safeParse(JSON.parse(text.slice(start)));
+      if (parsed.success) return new BridgeError(parsed.data.code, parsed.data.message);
+    } catch {
+      // not ours: fall through with the raw text
+    }
+  }
+  return new BridgeError('internal', text);
+}
+
+async function call<C extends IpcChannel>(
+  invoke: Invoke,
+  channel: C,
+  request: IpcRequest<C>,
+): Promise<IpcResponse<C>> {
+  const contract = ipcContract[channel];
+  // Parsing here too turns a bad call into a clear error in the renderer rather than a refusal in main.
+  const parsedRequest = contract.request.safeParse(request);
+  if (!parsedRequest.success) throw new BridgeError('invalid_request', parsedRequest.error.message);
+  let raw: unknown;
+  try {
+    raw = await invoke(channel, parsedRequest.data);
+  } catch (error) {
+    throw rebuildIpcError(error);
+  }
+  const parsed = contract.response.safeParse(raw);
+  if (!parsed.success) throw new BridgeError('internal', `Unexpected answer on ${channel}`);
+  return parsed.data as IpcResponse<C>;
+}
+
+/** The renderer's DesktopBridge over IPC. Plain functions only: contextBridge copies this object. */
+export function createBridge(invoke: Invoke): DesktopBridge {
+  return {
+    kind: 'electron',
+    getServer: () => call(invoke, 'server:get', undefined),
+    getAuth: () => call(invoke, 'auth:get', undefined),
+    login: (request) => call(invoke, 'auth:login', request),
+    logout: () => call(invoke, 'auth:logout', undefined),
+    getAccessToken: () => call(invoke, 'auth:token', undefined),
+    openSession: (name) => call(invoke, 'session:open', { name }),
+  };
+}
