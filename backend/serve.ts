@@ -47,8 +47,6 @@ async function main(): Promise<void> {
       `Created user admin with password: ${admin}\n(shown once; set STREAMSPACE_ADMIN_PASSWORD to choose it)\n`,
     );
   }
-  process.stdout.write(`StreamSpace is running at ${stack.url}\n`);
-  tell({ type: 'ready', url: stack.url, runtime: stack.runtime });
 
   let stopping = false;
   const stop = async () => {
@@ -60,6 +58,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   process.on('disconnect', stop);
+  // Announce only once a stop request would be handled cleanly.
+  process.stdout.write(`StreamSpace is running at ${stack.url}\n`);
+  tell({ type: 'ready', url: stack.url, runtime: stack.runtime });
 }
 
 main().catch((err: unknown) => {

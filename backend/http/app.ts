@@ -42,6 +42,25 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/** One line per request; the path only, since a query string is where a careless client puts secrets. */
+function accessLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const entry = {
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ms: Math.round(ms * 10) / 10,
+      };
+      if (res.statusCode >= 500) logger.warn(entry, 'request failed');
+      else logger.debug(entry, 'request');
+    });
+    next();
+  };
+}
+
 export function createHttpApp(options: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -49,6 +68,7 @@ export function createHttpApp(options: AppOptions): express.Express {
   // Express 5 would otherwise parse `?a[b]=c` into objects; flat strings are all any route takes.
   app.set('query parser', 'simple');
   app.use(securityHeaders);
+  if (options.logger.isLevelEnabled('debug')) app.use(accessLog(options.logger));
   app.use('/api', cors(options.allowedOrigins));
   app.use('/api', express.json({ limit: '1mb', strict: true, type: () => true }));
   for (const router of options.routers) app.use('/api/v1', router);

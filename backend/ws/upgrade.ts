@@ -194,6 +194,8 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
   async function acceptViewer(viewer: WebSocket, name: string): Promise<void> {
     deps.sessions.viewerOpened(name);
     deps.metrics.vncConnections.inc();
+    // Nothing may be read from the viewer until the agent side exists to take it.
+    viewer.pause();
     let closed = false;
     viewer.on('close', () => {
       closed = true;
@@ -217,6 +219,7 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
         highWaterMark: STREAM_HIGH_WATER,
         onBytes: (direction, n) => deps.metrics.vncBytes.inc({ direction }, n),
       });
+      viewer.resume();
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       log.info({ session: name, reason: message }, 'viewer could not be connected');

@@ -34,6 +34,7 @@ export async function startTestBackend(
   kind: DbKind = 'pglite',
   env: Record<string, string> = {},
   reuse?: { dataDir: string; databaseUrl?: string },
+  logDestination?: { write(line: string): void },
 ): Promise<TestBackend> {
   const dataDir = reuse?.dataDir ?? mkdtempSync(join(tmpdir(), 'ss-backend-'));
   const pgdb = kind === 'postgres' && !reuse?.databaseUrl ? await createPostgresDatabase() : undefined;
@@ -50,7 +51,7 @@ export async function startTestBackend(
     },
     appPaths(findAppRoot(fileURLToPath(new URL('.', import.meta.url)))),
   );
-  const cp = await createControlPlane(config, createLogger(config.logLevel));
+  const cp = await createControlPlane(config, createLogger(config.logLevel, logDestination));
   const url = await cp.listen(0, '127.0.0.1');
   const api: TestBackend['api'] = (path, init = {}) =>
     fetch(`${url}/api/v1${path}`, {
