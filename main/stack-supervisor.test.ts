@@ -203,11 +203,12 @@ describe('StackSupervisor', () => {
   });
 
   it('kills and restarts a stack that never reports ready', async () => {
-    const { s, started } = await supervisor({ FAKE_MODE: 'silent' }, { readyTimeoutMs: 300 });
+    // Long enough for a loaded machine to start Node and write its start file, short enough to wait for.
+    const { s, started } = await supervisor({ FAKE_MODE: 'silent' }, { readyTimeoutMs: 3000 });
     await s.start();
     const crashed = await until(s, (st) => st.phase === 'crashed');
     expect(crashed).toMatchObject({
-      message: 'Local stack was killed by SIGKILL: did not report ready within 0.3 s',
+      message: 'Local stack was killed by SIGKILL: did not report ready within 3 s',
     });
     expect(alive((await started(1)).pid)).toBe(false);
   });

@@ -43,7 +43,9 @@ describe('launch xterm end to end: Chromium → noVNC → backend → agent → 
     await stack?.stop();
   });
 
-  it('logs in, launches xterm, shows and types into the terminal, terminates it and leaves no Xvnc', async () => {
+  it('logs in, launches xterm, shows and types into the terminal, terminates it and leaves no Xvnc', {
+    timeout: 180_000,
+  }, async () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     await page.goto(stack.url);

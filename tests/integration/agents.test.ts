@@ -29,7 +29,7 @@ describe.each(dbKinds())('agents and durable commands on %s', (kind) => {
 
   beforeAll(async () => {
     b = await startTestBackend(kind, {
-      STREAMSPACE_HEARTBEAT_SECONDS: '0.2',
+      STREAMSPACE_HEARTBEAT_SECONDS: '1',
       STREAMSPACE_START_TIMEOUT_SECONDS: '2',
       STREAMSPACE_MAX_SESSIONS_PER_USER: '100',
     });
@@ -76,9 +76,10 @@ describe.each(dbKinds())('agents and durable commands on %s', (kind) => {
 
   it('marks an agent offline after three missed heartbeats', async () => {
     const { agent, created } = await newAgent('quiet-agent');
+    agent.heartbeats = false;
     await agent.connect();
     expect((await b.cp.agents.get(created.agent.id))?.status).toBe('online');
-    // Interval is 200 ms; say nothing for well over 3 intervals.
+    // Interval is 1 s; say nothing for well over 3 intervals.
     await eventually(
       async () => (await b.cp.agents.get(created.agent.id))?.status === 'offline',
       3000,
@@ -88,6 +89,7 @@ describe.each(dbKinds())('agents and durable commands on %s', (kind) => {
 
   it('stores the active-session count the heartbeat reports', async () => {
     const { agent, created } = await newAgent('counting-agent');
+    agent.heartbeats = false;
     await agent.connect();
     agent.send({ type: 'heartbeat', activeSessions: 7, load: 0.5 });
     await eventually(async () => (await b.cp.agents.get(created.agent.id))?.activeSessions === 7);

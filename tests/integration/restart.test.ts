@@ -25,7 +25,9 @@ describe.each(dbKinds())('the stack survives kill -9 on %s', (kind) => {
     await dropDatabase?.();
   });
 
-  it('keeps every session and command, and running sessions can be viewed again', async () => {
+  it('keeps every session and command, and running sessions can be viewed again', {
+    timeout: 180_000,
+  }, async () => {
     const env: Record<string, string> = { STREAMSPACE_ADMIN_PASSWORD: PASSWORD };
     if (kind === 'postgres') {
       const db = await createPostgresDatabase();

@@ -30,6 +30,10 @@ export class ProtocolAgent {
             : 'running',
     });
 
+  /** Heartbeats like a real agent once welcomed; off for tests about missed heartbeats. */
+  heartbeats = true;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+
   constructor(
     readonly baseUrl: string,
     readonly agentId: string,
@@ -43,12 +47,20 @@ export class ProtocolAgent {
   ): Promise<void> {
     const url = `${this.baseUrl.replace(/^http/, 'ws')}${AGENT_CONNECT_PATH}`;
     this.ws = new WebSocket(url, { headers: { Authorization: `Bearer ${this.token}` } });
+    this.ws.on('close', () => clearInterval(this.heartbeatTimer));
     this.ws.on('message', (data) => {
       const parsed = BackendToAgent.safeParse(JSON.parse(data.toString()));
       if (!parsed.success) throw new Error(`backend sent an invalid frame: ${data.toString()}`);
       const m = parsed.data;
       this.received.push(m);
       if (m.type === 'error') this.errors.push(m.message);
+      if (m.type === 'welcome' && this.heartbeats) {
+        clearInterval(this.heartbeatTimer);
+        this.heartbeatTimer = setInterval(() => {
+          if (this.ws.readyState === WebSocket.OPEN)
+            this.send({ type: 'heartbeat', activeSessions: 0, load: 0 });
+        }, m.heartbeatIntervalMs);
+      }
       if (m.type === 'command' && this.autoReply) {
         const reply = this.autoReply(m);
         if (reply) {
@@ -127,6 +139,7 @@ export class ProtocolAgent {
   }
 
   close(): Promise<void> {
+    clearInterval(this.heartbeatTimer);
     return new Promise((resolve) => {
       if (this.ws.readyState === WebSocket.CLOSED) return resolve();
       this.ws.once('close', () => resolve());
