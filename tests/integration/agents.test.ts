@@ -82,7 +82,7 @@ describe.each(dbKinds())('agents and durable commands on %s', (kind) => {
     // Interval is 1 s; say nothing for well over 3 intervals.
     await eventually(
       async () => (await b.cp.agents.get(created.agent.id))?.status === 'offline',
-      3000,
+      10_000,
       'offline',
     );
   });
