@@ -132,7 +132,12 @@ describe('AppController', () => {
     await controller.start();
     await expect(server).resolves.toEqual({ baseUrl: LOCAL_URL, mode: 'local' });
     await expect(handlers['auth:get'](undefined)).resolves.toMatchObject({ user: { username: 'admin' } });
-    await expect(handlers['auth:token'](undefined)).resolves.toMatch(/^access-/);
+    const token = await handlers['auth:token'](undefined);
+    expect(token).toMatch(/^access-/);
+    // A forced refresh gets a new token although the old one has not expired.
+    const refreshed = await handlers['auth:refresh'](undefined);
+    expect(refreshed).toMatch(/^access-/);
+    expect(refreshed).not.toBe(token);
     await controller.shutdown();
   });
 

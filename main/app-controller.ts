@@ -151,6 +151,11 @@ export class AppController {
         await this.waitForServer();
         return (await this.auth?.accessToken()) ?? null;
       },
+      'auth:refresh': async () => {
+        await this.waitForServer();
+        this.auth?.invalidate();
+        return (await this.auth?.accessToken()) ?? null;
+      },
       'session:open': ({ name }) => {
         openSession(name);
       },

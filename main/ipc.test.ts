@@ -38,6 +38,7 @@ function handlers(overrides: Partial<IpcHandlers> = {}): IpcHandlers {
     'auth:login': vi.fn(async () => auth),
     'auth:logout': async () => {},
     'auth:token': async () => 'a1',
+    'auth:refresh': async () => 'a2',
     'session:open': vi.fn(async () => {}),
     ...overrides,
   };

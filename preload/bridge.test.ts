@@ -19,6 +19,7 @@ function roundTrip(handlers: Partial<IpcHandlers>, frameUrl = 'app://streamspace
     'auth:login': () => auth,
     'auth:logout': () => {},
     'auth:token': () => 'a1',
+    'auth:refresh': () => 'a2',
     'session:open': () => {},
     ...handlers,
   };
@@ -45,6 +46,7 @@ describe('createBridge', () => {
     await expect(bridge.login({ username: 'admin', password: 'pw' })).resolves.toEqual(auth);
     await expect(bridge.logout()).resolves.toBeUndefined();
     await expect(bridge.getAccessToken()).resolves.toBe('a1');
+    await expect(bridge.refreshAccessToken()).resolves.toBe('a2');
     await expect(bridge.openSession('admin-firefox-0a1b2c3d')).resolves.toBeUndefined();
     expect(invoke.mock.calls.map(([channel, arg]) => [channel, arg])).toEqual([
       ['server:get', undefined],
@@ -52,6 +54,7 @@ describe('createBridge', () => {
       ['auth:login', { username: 'admin', password: 'pw' }],
       ['auth:logout', undefined],
       ['auth:token', undefined],
+      ['auth:refresh', undefined],
       ['session:open', { name: 'admin-firefox-0a1b2c3d' }],
     ]);
   });

@@ -67,6 +67,7 @@ export function createBridge(invoke: Invoke): DesktopBridge {
     login: (request) => call(invoke, 'auth:login', request),
     logout: () => call(invoke, 'auth:logout', undefined),
     getAccessToken: () => call(invoke, 'auth:token', undefined),
+    refreshAccessToken: () => call(invoke, 'auth:refresh', undefined),
     openSession: (name) => call(invoke, 'session:open', { name }),
   };
 }

@@ -30,6 +30,11 @@ export interface DesktopBridge {
   logout(): Promise<void>;
   /** A valid access token, refreshed when close to expiry; null when signed out. */
   getAccessToken(): Promise<string | null>;
+  /**
+   * A new access token even if the current one looks valid: the server refused it (a restarted
+   * stack, a revoked sign-in). Null when signed out.
+   */
+  refreshAccessToken(): Promise<string | null>;
   /** Show a session's viewer: a native window in Electron, a tab in the browser. */
   openSession(name: string): Promise<void>;
 }
@@ -44,6 +49,7 @@ export const ipcContract = {
   'auth:login': { request: LoginRequest, response: AuthState },
   'auth:logout': { request: z.void(), response: z.void() },
   'auth:token': { request: z.void(), response: z.string().nullable() },
+  'auth:refresh': { request: z.void(), response: z.string().nullable() },
   'session:open': { request: z.strictObject({ name: SessionName }), response: z.void() },
 } as const;
 

@@ -1,11 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { AuthState, DesktopBridge } from '../../../protocol';
-import type { ForcedRefresh } from '../bridge/forced-refresh';
 import { ApiError } from './errors';
 import { createHttpClient } from './http';
 
-type FakeBridge = DesktopBridge & ForcedRefresh;
+type FakeBridge = DesktopBridge;
 
 function fakeBridge(tokens: { current: string | null; refreshed: string | null }): FakeBridge {
   return {

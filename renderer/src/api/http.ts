@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import type { DesktopBridge } from '../../../protocol';
-import { forceRefresh } from '../bridge/forced-refresh';
 import { ApiError, apiErrorFrom, isApiError } from './errors';
 import { apiUrl } from './urls';
 
@@ -58,7 +57,7 @@ export function createHttpClient({ bridge, fetch, onSignedOut }: HttpClientDeps)
 
   async function refreshOrNull(): Promise<string | null> {
     try {
-      return await forceRefresh(bridge);
+      return await bridge.refreshAccessToken();
     } catch (error) {
       // Losing the network mid-refresh is no reason to sign the user out.
       if (isApiError(error) && error.code === 'network') throw error;

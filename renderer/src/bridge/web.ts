@@ -8,7 +8,6 @@ import {
 import { ApiError, apiErrorFrom } from '../api/errors';
 import { apiUrl } from '../api/urls';
 import { viewerHash } from '../app/routes';
-import type { ForcedRefresh } from './forced-refresh';
 import type { TabSync } from './tab-sync';
 import { needsRefresh } from './token-expiry';
 
@@ -24,7 +23,7 @@ export interface WebBridgeDeps {
   tabSync?: TabSync;
 }
 
-export type WebBridge = DesktopBridge & ForcedRefresh;
+export type WebBridge = DesktopBridge;
 
 const toAuthState = (pair: TokenPair): AuthState => ({
   accessToken: pair.accessToken,

@@ -38,6 +38,7 @@ const bridge = (token: string | null): DesktopBridge => ({
   login: async () => ({}) as AuthState,
   logout: async () => undefined,
   getAccessToken: async () => token,
+  refreshAccessToken: async () => token,
   openSession: async () => undefined,
 });
 

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import { type DesktopBridge, type EventsAuth, ServerEvent } from '../../../protocol';
 import { EVENTS_PATH, webSocketUrl } from '../api/urls';
-import { forceRefresh } from '../bridge/forced-refresh';
 import { backoffDelay } from './backoff';
 
 export type EventsStatus = 'connecting' | 'live' | 'offline';
@@ -68,7 +67,7 @@ export function connectEvents(deps: EventsClientDeps): () => void {
     let baseUrl: string;
     try {
       baseUrl = (await deps.bridge.getServer()).baseUrl;
-      token = refreshFirst ? await forceRefresh(deps.bridge) : await deps.bridge.getAccessToken();
+      token = refreshFirst ? await deps.bridge.refreshAccessToken() : await deps.bridge.getAccessToken();
     } catch {
       retry();
       return;
