@@ -61,6 +61,21 @@ function accessLog(logger: Logger): RequestHandler {
   };
 }
 
+/**
+ * The renderer's policy, as a header: frame-ancestors only works there, and a header also covers
+ * a page whose meta tag was tampered with.
+ */
+export const RENDERER_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self' ws: wss:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 export function createHttpApp(options: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -74,6 +89,10 @@ export function createHttpApp(options: AppOptions): express.Express {
   for (const router of options.routers) app.use('/api/v1', router);
   app.use('/api', notFoundHandler);
   if (options.rendererDir) {
+    app.use((_req, res, next) => {
+      res.set('Content-Security-Policy', RENDERER_CSP);
+      next();
+    });
     app.use(express.static(options.rendererDir, { index: 'index.html', maxAge: '1h' }));
   }
   app.use(notFoundHandler);

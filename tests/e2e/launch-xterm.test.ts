@@ -48,7 +48,12 @@ describe('launch xterm end to end: Chromium → noVNC → backend → agent → 
   }, async () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
-    await page.goto(stack.url);
+    const response = await page.goto(stack.url);
+    expect(response?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
     await page.getByTestId('login-username').fill('admin');
     await page.getByTestId('login-password').fill(PASSWORD);
     await page.getByTestId('login-submit').click();
@@ -96,6 +101,8 @@ describe('launch xterm end to end: Chromium → noVNC → backend → agent → 
     );
     await viewer.screenshot({ path: 'test-results/e2e-xterm-viewer.png' }).catch(() => {});
     await viewer.close();
+    // The policy must not block anything the app itself does.
+    expect(consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
 
     await page.getByTestId(`terminate-${name}`).click();
     // The row shows terminated briefly before it leaves the list.
