@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SessionDto, SessionList, TokenPair } from '../../protocol';
+import WebSocket from 'ws';
+import { ServerEvent, SessionDto, SessionList, TokenPair } from '../../protocol';
 import { startTestBackend, type TestBackend } from '../support/backend';
 import { dbKinds } from '../support/databases';
 import { eventually, ProtocolAgent } from '../support/protocol-agent';
@@ -188,5 +189,54 @@ describe('login rate limit', () => {
     for (let i = 0; i < 8; i++)
       last = (await b.api('/auth/login', { body: { username: `user${i}`, password: 'x' } })).status;
     expect(last).toBe(429);
+  });
+});
+
+describe('events reach only those who may see them', () => {
+  let b: TestBackend;
+  afterAll(async () => b?.close());
+
+  it("pushes a user's session changes to that user and to admins, not to other users", async () => {
+    b = await startTestBackend('pglite');
+    const admin = await b.login();
+    const dora = await createUser(b, admin.accessToken, 'dora');
+    const finn = await createUser(b, admin.accessToken, 'finn');
+    const created = await b.cp.agents.create('events-agent', 'local', 10);
+    const agent = new ProtocolAgent(b.url, created.agent.id, created.token);
+    await agent.connect();
+
+    const listen = async (token: string) => {
+      const seen: string[] = [];
+      const ws = new WebSocket(`${b.url.replace(/^http/, 'ws')}/api/v1/events`);
+      await new Promise((r) => ws.once('open', r));
+      ws.on('message', (d) => {
+        const e = ServerEvent.parse(JSON.parse(d.toString()));
+        if (e.type === 'session') seen.push(`${e.session.name}:${e.session.state}`);
+        if (e.type === 'ready') seen.push('ready');
+      });
+      ws.send(JSON.stringify({ type: 'auth', token }));
+      await eventually(async () => seen.includes('ready'));
+      return { seen, ws };
+    };
+    const doraSees = await listen(dora.accessToken);
+    const finnSees = await listen(finn.accessToken);
+    const adminSees = await listen(admin.accessToken);
+
+    const s = SessionDto.parse(
+      await (await b.api('/sessions', { token: dora.accessToken, body: { template: 'xterm' } })).json(),
+    );
+    await eventually(async () => doraSees.seen.includes(`${s.name}:running`), 5000, 'dora sees running');
+    await eventually(async () => adminSees.seen.includes(`${s.name}:running`), 5000, 'admin sees running');
+    expect(finnSees.seen).toEqual(['ready']);
+
+    // A bad token gets an error frame and a close, never a subscription.
+    const bad = new WebSocket(`${b.url.replace(/^http/, 'ws')}/api/v1/events`);
+    await new Promise((r) => bad.once('open', r));
+    const closed = new Promise<number>((r) => bad.once('close', (code) => r(code)));
+    bad.send(JSON.stringify({ type: 'auth', token: 'forged.token.value' }));
+    expect(await closed).toBe(4401);
+
+    for (const l of [doraSees, finnSees, adminSees]) l.ws.close();
+    await agent.close();
   });
 });
