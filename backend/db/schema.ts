@@ -10,6 +10,10 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
+import { CommandAction, Role, RuntimeName, SessionState } from '../../protocol';
+
+/** The protocol's zod enums are the one list of allowed values; drizzle wants them as a non-empty tuple. */
+const values = <T extends string>(e: { options: readonly T[] }) => e.options as unknown as readonly [T, ...T[]];
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -22,7 +26,7 @@ export const users = pgTable('users', {
   id: text('id').primaryKey(),
   username: text('username').notNull().unique(),
   passwordHash: text('password_hash').notNull(),
-  role: text('role', { enum: ['admin', 'user'] }).notNull(),
+  role: text('role', { enum: values(Role) }).notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
@@ -49,7 +53,7 @@ export const agents = pgTable('agents', {
   id: text('id').primaryKey(),
   name: text('name').notNull().unique(),
   tokenHash: text('token_hash').notNull(),
-  runtime: text('runtime', { enum: ['local', 'kubernetes'] }).notNull(),
+  runtime: text('runtime', { enum: values(RuntimeName) }).notNull(),
   maxSessions: integer('max_sessions').notNull(),
   status: text('status', { enum: ['online', 'offline'] })
     .notNull()
@@ -72,25 +76,13 @@ export const sessions = pgTable(
       .references(() => users.id),
     username: text('username').notNull(),
     template: text('template').notNull(),
-    state: text('state', {
-      enum: [
-        'pending',
-        'starting',
-        'running',
-        'hibernating',
-        'hibernated',
-        'waking',
-        'terminating',
-        'terminated',
-        'failed',
-      ],
-    }).notNull(),
+    state: text('state', { enum: values(SessionState) }).notNull(),
     message: text('message').notNull().default(''),
     memory: text('memory').notNull(),
     cpu: text('cpu').notNull(),
     persistentHome: boolean('persistent_home').notNull().default(false),
     agentId: text('agent_id').references(() => agents.id),
-    runtime: text('runtime', { enum: ['local', 'kubernetes'] }),
+    runtime: text('runtime', { enum: values(RuntimeName) }),
     /** Needed in clear to hand to the owner's viewer; never logged, never in a URL. */
     vncPassword: text('vnc_password').notNull(),
     lastViewedAt: ts('last_viewed_at'),
@@ -112,9 +104,7 @@ export const commands = pgTable(
     agentId: text('agent_id')
       .notNull()
       .references(() => agents.id),
-    action: text('action', {
-      enum: ['start_session', 'stop_session', 'hibernate_session', 'wake_session'],
-    }).notNull(),
+    action: text('action', { enum: values(CommandAction) }).notNull(),
     status: text('status', { enum: ['pending', 'sent', 'acked', 'done', 'failed'] }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     message: text('message'),
