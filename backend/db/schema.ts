@@ -13,7 +13,8 @@ import {
 import { CommandAction, Role, RuntimeName, SessionState } from '../../protocol';
 
 /** The protocol's zod enums are the one list of allowed values; drizzle wants them as a non-empty tuple. */
-const values = <T extends string>(e: { options: readonly T[] }) => e.options as unknown as readonly [T, ...T[]];
+const values = <T extends string>(e: { options: readonly T[] }) =>
+  e.options as unknown as readonly [T, ...T[]];
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
