@@ -66,9 +66,11 @@ describe.each(dbKinds())('session lifecycle on %s', (kind) => {
     );
     await eventually(async () => (await state(s.name)) === 'terminated', 5000, 'terminated');
 
-    const seen = events.flatMap((e) =>
-      e.type === 'session' && e.session.name === s.name ? [e.session.state] : [],
-    );
+    const statesSeen = () =>
+      events.flatMap((e) => (e.type === 'session' && e.session.name === s.name ? [e.session.state] : []));
+    // The database is written first, the event follows: wait for it to arrive.
+    await eventually(async () => statesSeen().includes('terminated'), 5000, 'terminated event');
+    const seen = statesSeen();
     expect(seen).toEqual([
       'pending',
       'starting',
