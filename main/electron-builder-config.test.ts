@@ -19,12 +19,12 @@ describe('electron-builder.yml', () => {
     ).rejects.toThrow();
   });
 
-  it('ships the build output, the templates and an unpacked keyring addon', () => {
+  it('ships the build output, the templates, the migrations and an unpacked keyring addon', () => {
     expect(config).toMatchObject({ appId: 'io.streamspace.desktop', productName: 'StreamSpace' });
-    expect(config.files).toContain('out/**');
-    expect(config.extraResources).toEqual([
-      expect.objectContaining({ from: 'resources/templates', to: 'templates' }),
-    ]);
+    // The stack finds its templates and migrations relative to the app root (backend/paths.ts).
+    expect(config.files).toEqual(
+      expect.arrayContaining(['out/**', 'resources/templates/**', 'backend/db/migrations/**']),
+    );
     expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/@napi-rs/keyring-*/**']));
     expect(config).toMatchObject({
       linux: { target: ['AppImage', 'deb'], category: 'Network' },
