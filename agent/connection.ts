@@ -40,6 +40,11 @@ type ResultMessage = Extract<AgentToBackend, { type: 'result' }>;
 const MESSAGE_MAX = 2000;
 const REMEMBERED_RESULTS = 256;
 const CONTROL_MAX_PAYLOAD = 16 * 1024 * 1024;
+/**
+ * The backend relays a viewer's frames one for one and refuses any over 4 MiB, so none larger can
+ * come down a tunnel; ws's client default of 100 MiB would let one frame take that much memory.
+ */
+const TUNNEL_MAX_PAYLOAD = 4 * 1024 * 1024;
 const truncate = (text: string) => (text.length > MESSAGE_MAX ? `${text.slice(0, MESSAGE_MAX - 1)}…` : text);
 
 /**
@@ -329,6 +334,7 @@ export class AgentConnection {
         headers: { Authorization: `Bearer ${this.options.token}` },
         perMessageDeflate: false,
         handshakeTimeout: this.options.handshakeTimeoutMs ?? 10_000,
+        maxPayload: TUNNEL_MAX_PAYLOAD,
         generateMask: zeroMask,
       });
       // Stays attached: between open and piping, an error must not become an uncaught exception.

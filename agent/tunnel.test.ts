@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { pipeTunnel, TUNNEL_HIGH_WATER_MARK } from './tunnel';
+import { pipeTunnel, TUNNEL_HIGH_WATER_MARK, TUNNEL_TURN_BYTES } from './tunnel';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 
@@ -175,5 +176,48 @@ describe('pipeTunnel', () => {
     serverSocket!.resume();
     await until(() => chunks.reduce((n, c) => n + c.length, 0) >= total, 20_000);
     expect(chunks.reduce((n, c) => n + c.length, 0)).toBe(total);
+  });
+
+  it('forwards at most its share per event-loop turn, so busy tunnels cannot starve quiet ones', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+    await once(wss, 'listening');
+    cleanups.push(async () => {
+      for (const client of wss.clients) client.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+    });
+    const backend = new Promise<WebSocket>((resolve) => wss.once('connection', resolve));
+    const agentWs = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+    await once(agentWs, 'open');
+    cleanups.push(() => agentWs.terminate());
+    // A VNC server that has 4 MiB ready at once, and backpressure out of the way, so that only the
+    // share per turn can hold the tunnel back.
+    const vnc = new Duplex({ read() {}, write: (_chunk, _encoding, done) => done() });
+    pipeTunnel(agentWs, vnc, { highWaterMark: 1024 * 1024 * 1024 });
+    let received = 0;
+    (await backend).on('message', (data: Buffer) => {
+      received += data.length;
+    });
+    let sent = 0;
+    const send = agentWs.send.bind(agentWs);
+    agentWs.send = ((data: Buffer, options: object, cb?: (error?: Error) => void) => {
+      sent += data.length;
+      send(data, options, cb);
+    }) as typeof agentWs.send;
+    const total = 4 * 1024 * 1024;
+    for (let i = 0; i < total / 65536; i++) vnc.push(randomBytes(65536));
+
+    const perTurn: number[] = [];
+    let last = 0;
+    await new Promise<void>((resolve) => {
+      const tick = () => {
+        perTurn.push(sent - last);
+        last = sent;
+        if (received >= total) resolve();
+        else setImmediate(tick);
+      };
+      setImmediate(tick);
+    });
+    expect(sent).toBe(total);
+    expect(Math.max(...perTurn)).toBeLessThanOrEqual(TUNNEL_TURN_BYTES);
   });
 });

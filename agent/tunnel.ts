@@ -25,13 +25,56 @@ export interface Tunnel {
   close(reason?: string): void;
 }
 
-export const TUNNEL_HIGH_WATER_MARK = 256 * 1024;
-export const TUNNEL_LOW_WATER_MARK = 64 * 1024;
+// With one 64 KiB read in flight on top, a stalled viewer costs the agent under 256 KiB.
+export const TUNNEL_HIGH_WATER_MARK = 128 * 1024;
+export const TUNNEL_LOW_WATER_MARK = 32 * 1024;
+/**
+ * What one direction forwards in one turn of the event loop before it lets other tunnels run:
+ * libuv takes up to 32 reads of 64 KiB per socket per turn, so without a cap a few busy sessions
+ * make every quiet one wait for megabytes of someone else's pixels.
+ */
+export const TUNNEL_TURN_BYTES = 256 * 1024;
 
 function toBuffer(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (Array.isArray(data)) return Buffer.concat(data);
   return Buffer.from(data);
+}
+
+/**
+ * Pauses a source for either of two reasons, the reader's backpressure or the end of its share of
+ * an event-loop turn, and calls pause/resume only when the answer changes.
+ */
+function pauser(pause: () => void, resume: () => void) {
+  let paused = false;
+  let turnBytes = 0;
+  const reasons = { backpressured: false, turnUsed: false };
+  const sync = () => {
+    const want = reasons.backpressured || reasons.turnUsed;
+    if (want === paused) return;
+    paused = want;
+    if (want) pause();
+    else resume();
+  };
+  const endTurn = () => {
+    turnBytes = 0;
+    if (reasons.turnUsed) set('turnUsed', false);
+  };
+  const set = (reason: keyof typeof reasons, on: boolean) => {
+    reasons[reason] = on;
+    sync();
+  };
+  return {
+    get backpressured() {
+      return reasons.backpressured;
+    },
+    set,
+    count(bytes: number) {
+      if (turnBytes === 0) setImmediate(endTurn);
+      turnBytes += bytes;
+      if (turnBytes >= TUNNEL_TURN_BYTES) set('turnUsed', true);
+    },
+  };
 }
 
 /**
@@ -47,8 +90,14 @@ export function pipeTunnel(ws: WebSocket, stream: Duplex, options: TunnelOptions
   if (stream instanceof Socket) stream.setNoDelay(true);
   ws.binaryType = 'nodebuffer';
 
-  let streamPaused = false;
-  let wsPaused = false;
+  const streamPause = pauser(
+    () => stream.pause(),
+    () => stream.resume(),
+  );
+  const wsPause = pauser(
+    () => ws.pause(),
+    () => ws.resume(),
+  );
   let reason: string | null = null;
   let wsClosed = ws.readyState === WebSocket.CLOSED;
   let streamClosed = stream.destroyed;
@@ -86,10 +135,8 @@ export function pipeTunnel(ws: WebSocket, stream: Duplex, options: TunnelOptions
       shutdown(`websocket send failed: ${error.message}`, true);
       return;
     }
-    if (streamPaused && ws.bufferedAmount <= lowWaterMark) {
-      streamPaused = false;
-      stream.resume();
-    }
+    if (streamPause.backpressured && ws.bufferedAmount <= lowWaterMark)
+      streamPause.set('backpressured', false);
   };
 
   stream.on('data', (chunk: Buffer) => {
@@ -97,10 +144,8 @@ export function pipeTunnel(ws: WebSocket, stream: Duplex, options: TunnelOptions
     stats.bytesOut += chunk.length;
     // The chunk is a fresh buffer nobody else holds, so ws may frame it as is.
     ws.send(chunk, { binary: true, compress: false }, afterSend);
-    if (!streamPaused && ws.bufferedAmount > highWaterMark) {
-      streamPaused = true;
-      stream.pause();
-    }
+    if (ws.bufferedAmount > highWaterMark) streamPause.set('backpressured', true);
+    streamPause.count(chunk.length);
   });
 
   ws.on('message', (data, isBinary) => {
@@ -110,18 +155,11 @@ export function pipeTunnel(ws: WebSocket, stream: Duplex, options: TunnelOptions
     }
     const buffer = toBuffer(data);
     stats.bytesIn += buffer.length;
-    if (!stream.write(buffer) && !wsPaused) {
-      wsPaused = true;
-      ws.pause();
-    }
+    if (!stream.write(buffer)) wsPause.set('backpressured', true);
+    wsPause.count(buffer.length);
   });
 
-  stream.on('drain', () => {
-    if (wsPaused) {
-      wsPaused = false;
-      ws.resume();
-    }
-  });
+  stream.on('drain', () => wsPause.set('backpressured', false));
 
   stream.on('end', () => shutdown('stream ended', false));
   stream.on('error', (error) => shutdown(`stream error: ${error.message}`, true));

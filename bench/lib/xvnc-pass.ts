@@ -1,0 +1,93 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startStackProcess } from '../../tests/support/stack-process';
+import { ApiClient } from './api';
+import { type RfbTransport, rfbConnect, tcpTransport, wsTransport } from './rfb-client';
+
+const PASSWORD = 'bench-admin-password';
+const TEMPLATE = 'xterm-flood';
+
+// A terminal that never stops scrolling: the busiest thing a VNC session commonly shows.
+const TEMPLATE_YAML = `name: ${TEMPLATE}
+displayName: Terminal flood
+description: Bench only. An xterm that redraws without pause.
+category: Tools
+icon: terminal
+tags: [bench]
+defaultResources: { memory: 256Mi, cpu: 250m }
+local:
+  command: [xterm, -geometry, 120x40+0+0, -e, sh, -c, 'while :; do ls -lR /usr; done']
+`;
+
+export interface FpsRun {
+  frames: number;
+  bytes: number;
+  seconds: number;
+}
+
+/** Requests incremental updates back to back for `ms`, raw encoding, and counts them. */
+async function pump(transport: RfbTransport, password: string, ms: number): Promise<FpsRun> {
+  const rfb = await rfbConnect(transport, password);
+  await rfb.update(false);
+  let frames = 0;
+  let bytes = 0;
+  const started = performance.now();
+  while (performance.now() - started < ms) {
+    const update = await rfb.update(true);
+    frames++;
+    bytes += update.bytes;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  rfb.close();
+  return { frames, bytes, seconds };
+}
+
+/**
+ * The real-world pass: a real Xvnc with a flooding xterm, launched through the real headless
+ * stack, read by a raw RFB client both straight from Xvnc's port and through the StreamSpace path.
+ */
+export async function xvncPass(
+  rounds: number,
+  ms: number,
+): Promise<{ direct: FpsRun[]; streamspace: FpsRun[] }> {
+  const templates = mkdtempSync(join(tmpdir(), 'ss-bench-templates-'));
+  writeFileSync(join(templates, `${TEMPLATE}.yaml`), TEMPLATE_YAML);
+  const stack = await startStackProcess({
+    STREAMSPACE_ADMIN_PASSWORD: PASSWORD,
+    STREAMSPACE_TEMPLATES_DIR: templates,
+    LOG_LEVEL: 'warn',
+  });
+  // If the bench dies half-way, the stack must not stay behind it.
+  const orphanGuard = () => stack.child.kill('SIGTERM');
+  process.once('exit', orphanGuard);
+  const out = { direct: [] as FpsRun[], streamspace: [] as FpsRun[] };
+  try {
+    const api = new ApiClient(stack.url);
+    await api.login('admin', PASSWORD);
+    const session = await api.launchRunning(TEMPLATE);
+    const stateFile = join(stack.dataDir, 'local-runtime', 'sessions', session.name, 'state.json');
+    const { port } = JSON.parse(readFileSync(stateFile, 'utf8')) as { port: number };
+    // Let the terminal get going before anything is timed.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    for (let round = 0; round < rounds; round++) {
+      const viaTunnel = async () => {
+        const ticket = await api.ticket(session.name);
+        const url = api.vncUrl(session.name, ticket.ticket);
+        out.streamspace.push(await pump(await wsTransport(url), ticket.vncPassword, ms));
+      };
+      const direct = async () => {
+        const { vncPassword } = await api.ticket(session.name);
+        out.direct.push(await pump(await tcpTransport(port), vncPassword, ms));
+      };
+      for (const run of round % 2 === 0 ? [direct, viaTunnel] : [viaTunnel, direct]) await run();
+    }
+    await api.terminate(session.name);
+  } finally {
+    process.off('exit', orphanGuard);
+    await stack.stop();
+    rmSync(templates, { recursive: true, force: true });
+  }
+  return out;
+}
