@@ -25,6 +25,8 @@ async function main(): Promise<void> {
   }
   const url = await cp.listen(port, host);
   logger.info({ url, database: cp.database.kind }, 'control plane listening');
+  // Plain and level-independent, so scripts and benchmarks can find the URL without parsing logs.
+  process.stdout.write(`control plane listening at ${url}\n`);
   const stop = async () => {
     await cp.close();
     process.exit(0);

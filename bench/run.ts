@@ -4,10 +4,16 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchApi } from './api';
+import { benchFanin } from './fanin';
 import { benchLaunch } from './launch';
+import { benchTunnel } from './tunnel';
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   launch: benchLaunch,
+  tunnel: benchTunnel,
+  api: benchApi,
+  fanin: benchFanin,
 };
 
 async function main(): Promise<void> {

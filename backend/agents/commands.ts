@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, lt } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { BackendToAgent, CommandAction, ObservedState, SessionSpec, SessionState } from '../../protocol';
 import type { Db } from '../db/client';
-import { type CommandRow, commands, type SessionRow } from '../db/schema';
+import { type CommandRow, commands, type SessionRow, sessions } from '../db/schema';
 import type { SessionStore } from '../sessions/store';
 import type { TemplateCatalog } from '../templates/catalog';
 
@@ -59,6 +59,30 @@ export class CommandQueue {
   ) {}
 
   async enqueue(session: SessionRow, agentId: string, action: CommandAction): Promise<CommandRow> {
+    const row = await this.insert(session, agentId, action);
+    await this.dispatch(agentId);
+    return row;
+  }
+
+  /**
+   * Queues the first command of a session that was inserted just now. Nothing can be queued ahead
+   * of it, so it is its session's head and goes out without reading the queue back: one query less
+   * between a launch request and its agent. Returns the session as the send left it.
+   */
+  async enqueueFirst(session: SessionRow, agentId: string, action: CommandAction): Promise<SessionRow> {
+    const command = await this.insert(session, agentId, action);
+    let latest = session;
+    await this.serialised(agentId, async () => {
+      const sent = this.sentOnConnection.get(agentId);
+      // Not connected: the agent's next hello dispatches everything open, this included.
+      if (!sent || !this.sender.isConnected(agentId)) return;
+      const result = await this.sendHead(agentId, sent, command, session);
+      if (result) latest = result;
+    });
+    return latest;
+  }
+
+  private async insert(session: SessionRow, agentId: string, action: CommandAction): Promise<CommandRow> {
     const ms = action === 'start_session' ? this.deadlines.startMs : this.deadlines.otherMs;
     const row = (
       await this.db
@@ -74,7 +98,6 @@ export class CommandQueue {
         .returning()
     )[0];
     if (!row) throw new Error('command was not inserted');
-    await this.dispatch(agentId);
     return row;
   }
 
@@ -104,12 +127,15 @@ export class CommandQueue {
 
   /** Sends the head command of each session on this agent, serialised per agent so order holds. */
   dispatch(agentId: string): Promise<void> {
+    return this.serialised(agentId, () => this.dispatchNow(agentId));
+  }
+
+  /** Runs `work` after every earlier dispatch to this agent, so commands leave in queue order. */
+  private serialised(agentId: string, work: () => Promise<void>): Promise<void> {
     const previous = this.dispatching.get(agentId) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.dispatchNow(agentId))
-      .catch((err: unknown) => {
-        this.logger.error({ err, agentId }, 'command dispatch failed');
-      });
+    const next = previous.then(work).catch((err: unknown) => {
+      this.logger.error({ err, agentId }, 'command dispatch failed');
+    });
     this.dispatching.set(agentId, next);
     void next.finally(() => {
       if (this.dispatching.get(agentId) === next) this.dispatching.delete(agentId);
@@ -120,44 +146,59 @@ export class CommandQueue {
   private async dispatchNow(agentId: string): Promise<void> {
     const sent = this.sentOnConnection.get(agentId);
     if (!sent || !this.sender.isConnected(agentId)) return;
+    // The session comes with its command: what a spec is built from never changes after insert, so
+    // this read is as good as a fresh one and saves a query per command on the dispatch path.
     const open = await this.db
-      .select()
+      .select({ command: commands, session: sessions })
       .from(commands)
+      .leftJoin(sessions, eq(sessions.name, commands.sessionName))
       .where(and(eq(commands.agentId, agentId), inArray(commands.status, [...OPEN])))
       .orderBy(asc(commands.seq));
-    const heads = new Map<string, CommandRow>();
-    for (const c of open) if (!heads.has(c.sessionName)) heads.set(c.sessionName, c);
-    for (const command of heads.values()) {
-      if (sent.has(command.id)) continue;
-      const session = await this.store.get(command.sessionName);
-      const spec = session ? this.specFor(session) : null;
-      if (!session || !spec) {
-        await this.finish(command, false, 'failed', 'template is no longer available');
-        continue;
-      }
-      const ok = this.sender.send(agentId, {
-        type: 'command',
-        commandId: command.id,
-        action: command.action,
-        session: spec,
-      });
-      if (!ok) return;
-      sent.add(command.id);
-      const now = new Date();
-      await this.db
-        .update(commands)
-        .set({
-          status: command.status === 'pending' ? 'sent' : command.status,
-          sentAt: now,
-          attempts: command.attempts + 1,
-        })
-        .where(eq(commands.id, command.id));
-      if (command.attempts === 0) {
-        this.metrics.dispatched(command.action, (now.getTime() - command.createdAt.getTime()) / 1000);
-      }
-      if (command.action === 'start_session')
-        await this.store.transition(session.name, 'starting', 'starting');
+    const heads = new Map<string, (typeof open)[number]>();
+    for (const c of open) if (!heads.has(c.command.sessionName)) heads.set(c.command.sessionName, c);
+    for (const { command, session } of heads.values()) {
+      if ((await this.sendHead(agentId, sent, command, session)) === false) return;
     }
+  }
+
+  /**
+   * Writes one session's head command to the agent and records it. False when the socket is gone;
+   * otherwise the session as it now is (moved to starting by a start).
+   */
+  private async sendHead(
+    agentId: string,
+    sent: Set<string>,
+    command: CommandRow,
+    session: SessionRow | null,
+  ): Promise<SessionRow | null | false> {
+    if (sent.has(command.id)) return session;
+    const spec = session ? this.specFor(session) : null;
+    if (!session || !spec) {
+      await this.finish(command.id, agentId, false, 'failed', 'template is no longer available');
+      return session;
+    }
+    const ok = this.sender.send(agentId, {
+      type: 'command',
+      commandId: command.id,
+      action: command.action,
+      session: spec,
+    });
+    if (!ok) return false;
+    sent.add(command.id);
+    const now = new Date();
+    await this.db
+      .update(commands)
+      .set({
+        status: command.status === 'pending' ? 'sent' : command.status,
+        sentAt: now,
+        attempts: command.attempts + 1,
+      })
+      .where(eq(commands.id, command.id));
+    if (command.attempts === 0) {
+      this.metrics.dispatched(command.action, (now.getTime() - command.createdAt.getTime()) / 1000);
+    }
+    if (command.action !== 'start_session') return session;
+    return (await this.store.transition(session.name, 'starting', 'starting')) ?? session;
   }
 
   specFor(session: SessionRow): SessionSpec | null {
@@ -199,33 +240,35 @@ export class CommandQueue {
     observed: ObservedState,
     message: string,
   ): Promise<void> {
-    const command = (
-      await this.db
-        .select()
-        .from(commands)
-        .where(and(eq(commands.id, commandId), eq(commands.agentId, agentId)))
-        .limit(1)
-    )[0];
-    if (!command || command.status === 'done' || command.status === 'failed') return;
-    await this.finish(command, ok, observed, message);
-    await this.dispatch(agentId);
+    // Then the session's next command, if one waits behind this one.
+    if (await this.finish(commandId, agentId, ok, observed, message)) await this.dispatch(agentId);
   }
 
+  /**
+   * Closes an open command of `agentId` and moves its session accordingly; false if there was none.
+   * The guarded update is the lookup too: an unknown, foreign or finished command matches nothing.
+   */
   private async finish(
-    command: CommandRow,
+    commandId: string,
+    agentId: string,
     ok: boolean,
     observed: ObservedState,
     message: string,
-  ): Promise<void> {
-    const updated = await this.db
-      .update(commands)
-      .set({ status: ok ? 'done' : 'failed', message, completedAt: new Date() })
-      .where(and(eq(commands.id, command.id), inArray(commands.status, [...OPEN])))
-      .returning({ id: commands.id });
-    if (updated.length === 0) return;
-    this.metrics.completed(command.action, ok);
-    const target = outcome(command.action, ok, observed);
-    await this.store.transition(command.sessionName, target, ok ? '' : message);
+  ): Promise<boolean> {
+    const done = (
+      await this.db
+        .update(commands)
+        .set({ status: ok ? 'done' : 'failed', message, completedAt: new Date() })
+        .where(
+          and(eq(commands.id, commandId), eq(commands.agentId, agentId), inArray(commands.status, [...OPEN])),
+        )
+        .returning({ action: commands.action, sessionName: commands.sessionName })
+    )[0];
+    if (!done) return false;
+    this.metrics.completed(done.action, ok);
+    const target = outcome(done.action, ok, observed);
+    await this.store.transition(done.sessionName, target, ok ? '' : message);
+    return true;
   }
 
   /** Fails commands, and their sessions, that got no result in time. */
@@ -248,6 +291,8 @@ export class CommandQueue {
       if (session && session.state !== 'terminated')
         await this.store.transition(session.name, 'failed', message);
       this.logger.warn({ commandId: command.id, session: command.sessionName }, message);
+      // A command queued behind the failed one is its session's head now.
+      await this.dispatch(command.agentId);
     }
     return late.length;
   }

@@ -39,6 +39,8 @@ export interface HubOptions {
 }
 
 const MAX_BAD_FRAMES = 1000;
+/** An unchanged heartbeat is written at most this often; lastSeenAt in the database is that coarse. */
+const PERSIST_EVERY_MS = 30_000;
 
 export class AgentHub implements AgentSender {
   private readonly connections = new Map<string, Connection>();
@@ -200,6 +202,9 @@ export class AgentHub implements AgentSender {
       lastSeenAt: new Date(),
     });
     if (row) conn.agent = row;
+    // The hello was just written. The next routine write comes at a random point of the period, so
+    // agents that connected together (after a restart, all of them) do not write together for ever.
+    conn.lastPersisted = Date.now() - Math.random() * PERSIST_EVERY_MS;
     conn.ws.send(JSON.stringify({ type: 'welcome', heartbeatIntervalMs: this.options.heartbeatIntervalMs }));
     this.logger.info(
       { agentId: agent.id, name: agent.name, sessions: hello.sessions.length },
@@ -216,7 +221,7 @@ export class AgentHub implements AgentSender {
     conn.load = load;
     const now = Date.now();
     // Persist when the figure changes, and otherwise now and then: 500 agents must not mean 100 writes a second.
-    if (changed || now - conn.lastPersisted > 30_000) {
+    if (changed || now - conn.lastPersisted > PERSIST_EVERY_MS) {
       conn.lastPersisted = now;
       const row = await this.registry.setStatus(conn.agent.id, {
         activeSessions,

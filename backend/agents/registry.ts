@@ -3,6 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { AgentSummary, RuntimeName } from '../../protocol';
 import { constantTimeEqual, hashSecret, randomToken } from '../auth/secrets';
 import type { Db } from '../db/client';
+import { InvalidatingCache } from '../db/invalidating-cache';
 import { type AgentRow, agents } from '../db/schema';
 import { HttpError } from '../http/errors';
 
@@ -24,7 +25,23 @@ export function splitAgentToken(token: string): { id: string; secret: string } |
   return { id: token.slice(0, dot), secret: token.slice(dot + 1) };
 }
 
+/** What placement needs of an agent; none of it changes with heartbeats. */
+export type AgentCandidate = Pick<AgentRow, 'id' | 'name' | 'runtime' | 'maxSessions'>;
+
+const ONLINE = 'online';
+
+/** Fields whose change adds an agent to, or takes it from, the candidates, or changes its room. */
+const PLACEMENT_FIELDS = ['status', 'maxSessions'] as const;
+
 export class AgentRegistry {
+  /**
+   * Online, unrevoked agents, for placement. Reading hundreds of agent rows on every launch cost
+   * tens of milliseconds on PGlite; they change only on connect, disconnect and revocation, all of
+   * which are written here and drop the cache. A second replica on the same PostgreSQL would not
+   * see this one's writes, so it would have to hear of them (LISTEN/NOTIFY) before keeping it.
+   */
+  private readonly candidates = new InvalidatingCache<AgentCandidate[]>();
+
   constructor(private readonly db: Db) {}
 
   async create(
@@ -34,11 +51,13 @@ export class AgentRegistry {
   ): Promise<{ agent: AgentRow; token: string }> {
     const id = randomUUID();
     const secret = randomToken();
-    const inserted = await this.db
-      .insert(agents)
-      .values({ id, name, runtime, maxSessions, tokenHash: hashSecret(secret) })
-      .onConflictDoNothing()
-      .returning();
+    const inserted = await this.written(
+      this.db
+        .insert(agents)
+        .values({ id, name, runtime, maxSessions, tokenHash: hashSecret(secret) })
+        .onConflictDoNothing()
+        .returning(),
+    );
     const agent = inserted[0];
     if (!agent) throw new HttpError(409, 'conflict', `an agent named ${name} already exists`);
     return { agent, token: `${id}.${secret}` };
@@ -52,11 +71,13 @@ export class AgentRegistry {
     const existing = (await this.db.select().from(agents).where(eq(agents.name, 'local')).limit(1))[0];
     if (!existing) return this.create('local', runtime, maxSessions);
     const secret = randomToken();
-    const updated = await this.db
-      .update(agents)
-      .set({ tokenHash: hashSecret(secret), runtime, maxSessions, revokedAt: null })
-      .where(eq(agents.id, existing.id))
-      .returning();
+    const updated = await this.written(
+      this.db
+        .update(agents)
+        .set({ tokenHash: hashSecret(secret), runtime, maxSessions, revokedAt: null })
+        .where(eq(agents.id, existing.id))
+        .returning(),
+    );
     return { agent: updated[0] ?? existing, token: `${existing.id}.${secret}` };
   }
 
@@ -78,20 +99,29 @@ export class AgentRegistry {
     return this.db.select().from(agents).orderBy(agents.name);
   }
 
-  async online(runtimes: readonly RuntimeName[]): Promise<AgentRow[]> {
-    const rows = await this.db
-      .select()
-      .from(agents)
-      .where(and(eq(agents.status, 'online'), isNull(agents.revokedAt)));
+  async online(runtimes: readonly RuntimeName[]): Promise<AgentCandidate[]> {
+    const rows = await this.candidates.get(ONLINE, () =>
+      this.db
+        .select({
+          id: agents.id,
+          name: agents.name,
+          runtime: agents.runtime,
+          maxSessions: agents.maxSessions,
+        })
+        .from(agents)
+        .where(and(eq(agents.status, 'online'), isNull(agents.revokedAt))),
+    );
     return rows.filter((r) => runtimes.includes(r.runtime));
   }
 
   async revoke(id: string): Promise<AgentRow> {
-    const rows = await this.db
-      .update(agents)
-      .set({ revokedAt: new Date(), status: 'offline' })
-      .where(eq(agents.id, id))
-      .returning();
+    const rows = await this.written(
+      this.db
+        .update(agents)
+        .set({ revokedAt: new Date(), status: 'offline' })
+        .where(eq(agents.id, id))
+        .returning(),
+    );
     const row = rows[0];
     if (!row) throw new HttpError(404, 'not_found', 'no such agent');
     return row;
@@ -103,21 +133,39 @@ export class AgentRegistry {
       Pick<AgentRow, 'status' | 'activeSessions' | 'load' | 'version' | 'lastSeenAt' | 'maxSessions'>
     >,
   ): Promise<AgentRow | undefined> {
-    return (await this.db.update(agents).set(patch).where(eq(agents.id, id)).returning())[0];
+    const write = this.db.update(agents).set(patch).where(eq(agents.id, id)).returning();
+    // Heartbeats write here often and touch nothing placement reads, so they keep the cache.
+    const rows = PLACEMENT_FIELDS.some((f) => f in patch) ? await this.written(write) : await write;
+    return rows[0];
   }
 
   /** On start nobody is connected yet, whatever the last process wrote. */
   async markAllOffline(): Promise<void> {
-    await this.db.update(agents).set({ status: 'offline' });
+    await this.written(this.db.update(agents).set({ status: 'offline' }));
+  }
+
+  /**
+   * Runs a write to agent rows between two drops of the candidates. The first makes the change
+   * count from the moment it is asked for, as a fresh read did: the hub forgets a closed socket
+   * before its offline status is written, and a launch in between must not be placed from memory.
+   * The second drops whatever was read while the write was in flight, also when it throws.
+   */
+  private async written<T>(write: PromiseLike<T>): Promise<T> {
+    this.candidates.invalidate([ONLINE]);
+    try {
+      return await write;
+    } finally {
+      this.candidates.invalidate([ONLINE]);
+    }
   }
 }
 
-/** Fewest live sessions first, never past maxSessions. Pure, so placement is easy to test. */
-export function pickAgent(
-  candidates: readonly AgentRow[],
+/** Fewest live sessions first, ties by name, never past maxSessions. Pure, so placement is easy to test. */
+export function pickAgent<A extends AgentCandidate>(
+  candidates: readonly A[],
   liveCounts: ReadonlyMap<string, number>,
-): AgentRow | null {
-  let best: AgentRow | null = null;
+): A | null {
+  let best: A | null = null;
   let bestCount = Number.POSITIVE_INFINITY;
   for (const a of candidates) {
     const n = liveCounts.get(a.id) ?? 0;

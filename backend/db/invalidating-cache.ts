@@ -33,6 +33,11 @@ export class InvalidatingCache<V> {
     return loaded;
   }
 
+  clear(): void {
+    this.values.clear();
+    this.loading.clear();
+  }
+
   invalidate(keys: Iterable<string>): void {
     for (const key of keys) {
       this.values.delete(key);

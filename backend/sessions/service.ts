@@ -17,6 +17,7 @@ import type { AuditLog } from '../ops/audit';
 import { runtimesOf, type TemplateCatalog } from '../templates/catalog';
 import type { TicketBook } from '../vnc/tickets';
 import { sessionName, vncPassword } from './naming';
+import type { SerialisedList } from './serialised-list';
 import { type SessionStore, toSessionDto } from './store';
 
 export interface SessionPolicy {
@@ -59,7 +60,8 @@ export class SessionService implements AgentFacts {
   async create(user: UserRow, request: CreateSessionRequest): Promise<SessionDto> {
     const template = this.catalog.get(request.template);
     if (!template) throw notFound(`no template named ${request.template}`);
-    const live = await this.store.countLiveForUser(user.id);
+    const counts = await this.store.liveCounts(user.id);
+    const live = counts.ofUser;
     if (live >= this.policy.maxSessionsPerUser) {
       throw new HttpError(
         403,
@@ -69,7 +71,7 @@ export class SessionService implements AgentFacts {
     }
     const runtimes = runtimesOf(template);
     const candidates = await this.agents.online(runtimes);
-    const agent = pickAgent(candidates, await this.store.liveCountsByAgent());
+    const agent = pickAgent(candidates, counts.byAgent);
     if (!agent) {
       throw noAgent(
         candidates.length === 0
@@ -93,6 +95,9 @@ export class SessionService implements AgentFacts {
       runtime: agent.runtime,
       vncPassword: vncPassword(),
     });
+    // The start goes out first: the audit entry is still written before the caller hears back, but
+    // it no longer sits between the request and the agent.
+    const latest = await this.commands.enqueueFirst(row, agent.id, 'start_session');
     await this.audit.record({
       actor: user.username,
       action: 'session.create',
@@ -100,14 +105,13 @@ export class SessionService implements AgentFacts {
       target: row.name,
       detail: { template: template.name, agentId: agent.id },
     });
-    await this.commands.enqueue(row, agent.id, 'start_session');
-    return toSessionDto((await this.store.get(row.name)) ?? row);
+    return toSessionDto(latest);
   }
 
-  async list(user: UserRow, all: boolean): Promise<SessionDto[]> {
+  /** The caller's sessions, or everyone's for an admin, as an encoded SessionList. */
+  async list(user: UserRow, all: boolean): Promise<SerialisedList> {
     if (all && user.role !== 'admin') throw forbidden('only admins may list every session');
-    const rows = await this.store.list(all ? {} : { userId: user.id });
-    return rows.map(toSessionDto);
+    return this.store.listSerialised(all ? {} : { userId: user.id });
   }
 
   /** The session if `user` may act on it: its owner, or an admin. */
@@ -175,7 +179,7 @@ export class SessionService implements AgentFacts {
   async hibernateIdle(now = Date.now()): Promise<string[]> {
     if (this.policy.idleHibernateMs <= 0) return [];
     const hibernated: string[] = [];
-    for (const row of await this.store.list({})) {
+    for (const row of await this.store.runningIdleSince(new Date(now - this.policy.idleHibernateMs))) {
       if (row.state !== 'running' || this.viewerCount(row.name) > 0 || !row.agentId) continue;
       const since = Math.max(row.lastViewedAt?.getTime() ?? 0, row.updatedAt.getTime());
       if (now - since < this.policy.idleHibernateMs) continue;

@@ -1,8 +1,10 @@
-import { and, asc, count, eq, inArray, notInArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
 import { canTransition, type SessionDto, SessionState } from '../../protocol';
 import type { Db } from '../db/client';
+import { InvalidatingCache } from '../db/invalidating-cache';
 import { type SessionRow, sessions } from '../db/schema';
 import type { EventHub } from '../events/hub';
+import { type SerialisedList, serialiseList } from './serialised-list';
 
 export function toSessionDto(row: SessionRow): SessionDto {
   return {
@@ -21,6 +23,9 @@ export function toSessionDto(row: SessionRow): SessionDto {
   };
 }
 
+/** Cache key of the every-session list; user ids are UUIDs, so it cannot collide with one. */
+const ALL = '*';
+
 const LIVE: SessionState[] = SessionState.options.filter((s) => s !== 'terminated' && s !== 'failed');
 
 /** States from which `to` may be reached, derived from the one state machine in protocol/. */
@@ -28,26 +33,26 @@ function predecessors(to: SessionState): SessionState[] {
   return SessionState.options.filter((from) => from !== to && canTransition(from, to));
 }
 
-export type TransitionListener = (session: SessionDto, from: SessionState | null) => void;
-
 /** Session rows. Every state change goes through `transition`, which persists first, then publishes. */
 export class SessionStore {
-  private readonly listeners: TransitionListener[] = [];
+  /**
+   * Session lists as the bytes the API answers with, per user and for everyone. This store is the
+   * only writer of session rows and drops the affected lists after each write, so with one backend
+   * process they are never stale. Several replicas on one PostgreSQL would each need to hear the
+   * others' writes (LISTEN/NOTIFY) before they could keep this cache.
+   */
+  private readonly lists = new InvalidatingCache<SerialisedList>();
 
   constructor(
     private readonly db: Db,
     private readonly events: EventHub,
   ) {}
 
-  onTransition(listener: TransitionListener): void {
-    this.listeners.push(listener);
-  }
-
   async insert(row: typeof sessions.$inferInsert): Promise<SessionRow> {
-    const inserted = (await this.db.insert(sessions).values(row).returning())[0];
-    if (!inserted) throw new Error(`session ${row.name} was not inserted`);
-    this.publish(inserted, null);
-    return inserted;
+    const inserted = await this.written(this.db.insert(sessions).values(row).returning());
+    if (!inserted[0]) throw new Error(`session ${row.name} was not inserted`);
+    this.publish(inserted[0]);
+    return inserted[0];
   }
 
   async get(name: string): Promise<SessionRow | undefined> {
@@ -62,6 +67,30 @@ export class SessionStore {
       .orderBy(asc(sessions.createdAt), asc(sessions.name));
   }
 
+  /**
+   * Running sessions neither changed nor viewed since `cutoff`: the idle sweep's candidates. The
+   * database filters them, so a sweep every 30 s does not parse every session ever made.
+   */
+  async runningIdleSince(cutoff: Date): Promise<SessionRow[]> {
+    return this.db
+      .select()
+      .from(sessions)
+      .where(
+        and(
+          eq(sessions.state, 'running'),
+          lte(sessions.updatedAt, cutoff),
+          or(isNull(sessions.lastViewedAt), lte(sessions.lastViewedAt, cutoff)),
+        ),
+      );
+  }
+
+  /** The SessionList the list endpoint answers with, in `list` order, encoded. */
+  listSerialised(filter: { userId?: string }): Promise<SerialisedList> {
+    return this.lists.get(filter.userId ?? ALL, async () =>
+      serialiseList((await this.list(filter)).map(toSessionDto)),
+    );
+  }
+
   async countLiveForUser(userId: string): Promise<number> {
     const rows = await this.db
       .select({ n: count() })
@@ -70,14 +99,36 @@ export class SessionStore {
     return rows[0]?.n ?? 0;
   }
 
-  /** Live sessions per agent, for placement: a fresher figure than the last heartbeat. */
-  async liveCountsByAgent(): Promise<Map<string, number>> {
-    const rows = await this.db
-      .select({ agentId: sessions.agentId, n: count() })
+  /**
+   * Live sessions per agent, for placement (a fresher figure than the last heartbeat), and of one
+   * user, for the quota: one scan serves both. The per-agent counts come back as one JSON object
+   * rather than a row per agent, because PGlite spends ~10 µs on each result row and with 500
+   * agents that was most of the launch path.
+   */
+  async liveCounts(userId: string): Promise<{ byAgent: Map<string, number>; ofUser: number }> {
+    const perAgent = this.db
+      .select({
+        agentId: sessions.agentId,
+        n: count().as('n'),
+        mine: sql<number>`count(*) filter (where ${sessions.userId} = ${userId})`.as('mine'),
+      })
       .from(sessions)
       .where(inArray(sessions.state, LIVE))
-      .groupBy(sessions.agentId);
-    return new Map(rows.filter((r) => r.agentId).map((r) => [r.agentId as string, r.n]));
+      .groupBy(sessions.agentId)
+      .as('per_agent');
+    const row = (
+      await this.db
+        .select({
+          byAgent: sql<Record<string, number> | null>`json_object_agg(${perAgent.agentId}, ${perAgent.n})
+            filter (where ${perAgent.agentId} is not null)`,
+          ofUser: sql<number>`coalesce(sum(${perAgent.mine}), 0)`.mapWith(Number),
+        })
+        .from(perAgent)
+    )[0];
+    return {
+      byAgent: new Map(Object.entries(row?.byAgent ?? {}).map(([id, n]) => [id, Number(n)])),
+      ofUser: row?.ofUser ?? 0,
+    };
   }
 
   async liveOnAgent(agentId: string): Promise<SessionRow[]> {
@@ -97,7 +148,9 @@ export class SessionStore {
 
   /**
    * Moves a session to `to` only if the state machine allows it from the state it is in now; the
-   * check and the write are one statement, so two racing writers cannot both win.
+   * check and the write are one statement, so two racing writers cannot both win. The write comes
+   * first and the read only when it matched nothing, because on the launch path it nearly always
+   * matches and a read before every write cost a query per transition.
    */
   async transition(
     name: string,
@@ -105,39 +158,54 @@ export class SessionStore {
     message: string,
     extra: Partial<Pick<SessionRow, 'agentId' | 'runtime' | 'lastViewedAt'>> = {},
   ): Promise<SessionRow | null> {
-    const before = await this.get(name);
-    if (!before) return null;
-    if (before.state === to) {
-      if (message && message !== before.message) {
-        const rows = await this.db
-          .update(sessions)
-          .set({ message, updatedAt: new Date(), ...extra })
-          .where(and(eq(sessions.name, name), eq(sessions.state, to)))
-          .returning();
-        if (rows[0]) this.publish(rows[0], before.state);
-        return rows[0] ?? before;
-      }
-      return before;
+    const moved = await this.written(
+      this.db
+        .update(sessions)
+        .set({ state: to, message, updatedAt: new Date(), ...extra })
+        .where(and(eq(sessions.name, name), inArray(sessions.state, predecessors(to))))
+        .returning(),
+    );
+    if (moved[0]) {
+      this.publish(moved[0]);
+      return moved[0];
     }
-    const from = predecessors(to);
-    const rows = await this.db
-      .update(sessions)
-      .set({ state: to, message, updatedAt: new Date(), ...extra })
-      .where(and(eq(sessions.name, name), inArray(sessions.state, from)))
-      .returning();
-    const after = rows[0];
-    if (!after) return null;
-    this.publish(after, before.state);
-    return after;
+    const current = await this.get(name);
+    // Gone, or in a state from which `to` cannot be reached.
+    if (!current || current.state !== to) return null;
+    if (!message || message === current.message) return current;
+    const updated = await this.written(
+      this.db
+        .update(sessions)
+        .set({ message, updatedAt: new Date(), ...extra })
+        .where(and(eq(sessions.name, name), eq(sessions.state, to)))
+        .returning(),
+    );
+    if (updated[0]) this.publish(updated[0]);
+    return updated[0] ?? current;
   }
 
+  /** lastViewedAt is not part of a SessionDto, so the cached lists stay as they are. */
   async touchViewed(name: string, at: Date): Promise<void> {
     await this.db.update(sessions).set({ lastViewedAt: at }).where(eq(sessions.name, name));
   }
 
-  private publish(row: SessionRow, from: SessionState | null): void {
-    const dto = toSessionDto(row);
-    this.events.session(dto);
-    for (const l of this.listeners) l(dto, from);
+  /**
+   * Awaits a write of session rows, then drops the lists it changed before anyone is told of it. A
+   * write that throws may still have committed, so then every list goes.
+   */
+  private async written(write: PromiseLike<SessionRow[]>): Promise<SessionRow[]> {
+    let rows: SessionRow[];
+    try {
+      rows = await write;
+    } catch (err) {
+      this.lists.clear();
+      throw err;
+    }
+    if (rows.length > 0) this.lists.invalidate([ALL, ...rows.map((r) => r.userId)]);
+    return rows;
+  }
+
+  private publish(row: SessionRow): void {
+    this.events.session(toSessionDto(row));
   }
 }

@@ -1,4 +1,4 @@
-import { SessionDto, TokenPair, ViewerTicket } from '../../protocol';
+import { CreatedAgent, SessionDto, TokenPair, ViewerTicket } from '../../protocol';
 
 /** The few REST calls benchmarks need, parsed with the protocol's schemas. */
 export class ApiClient {
@@ -50,6 +50,35 @@ export class ApiClient {
     while ((await this.session(name)).state !== 'terminated') {
       if (Date.now() > deadline) throw new Error(`${name} did not terminate`);
       await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async createAgent(name: string): Promise<CreatedAgent> {
+    return CreatedAgent.parse(
+      await this.json(
+        await this.call('/agents', { body: { name, runtime: 'local', maxSessions: 100 } }),
+        'create agent',
+      ),
+    );
+  }
+
+  /** Launches a template once an agent can take it (503 until one is online), then waits for running. */
+  async launchRunning(template: string, timeoutMs = 30_000): Promise<SessionDto> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const res = await this.call('/sessions', { body: { template } });
+      if (res.status !== 503 || Date.now() > deadline) {
+        let session = SessionDto.parse(await this.json(res, 'launch'));
+        while (session.state !== 'running') {
+          if (session.state === 'failed' || Date.now() > deadline)
+            throw new Error(`${session.name} is ${session.state}: ${session.status.message}`);
+          await new Promise((r) => setTimeout(r, 50));
+          session = await this.session(session.name);
+        }
+        return session;
+      }
+      await res.body?.cancel();
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 
