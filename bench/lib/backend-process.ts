@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitForUrl } from '../../tests/support/stack-process';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Another build of the control plane (say, of the commit before a change) for an A/B run. */
@@ -43,21 +44,7 @@ export async function startBackendProcess(env: Record<string, string>): Promise<
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   if (process.env.BENCH_BACKEND_LOG) child.stderr?.pipe(process.stderr);
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`backend did not start:\n${out}`)), 60_000);
-    const check = () => {
-      const m = /listening at (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`backend exited with ${code}:\n${out}`));
-    });
-  });
+  const url = await waitForUrl(child, /listening at (http:\/\/\S+)/, () => out, 'backend');
   return {
     url,
     pid: child.pid as number,

@@ -12,6 +12,30 @@ export interface StackProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** Resolves with the URL a child prints once it listens; rejects with its output if it exits or stalls. */
+export function waitForUrl(
+  child: ChildProcess,
+  pattern: RegExp,
+  output: () => string,
+  what: string,
+): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${output()}`)), 60_000);
+    const check = () => {
+      const m = pattern.exec(output());
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited with ${code}:\n${output()}`));
+    });
+  });
+}
+
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs the built headless stack (`out/server/serve.js`) exactly as `npm run serve` does, on a free port. */
@@ -40,21 +64,7 @@ export async function startStackProcess(
   child.stderr?.on('data', (d: Buffer) => {
     out += d.toString();
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`stack did not start:\n${out}`)), 60_000);
-    const check = () => {
-      const m = /running at (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`stack exited with ${code}:\n${out}`));
-    });
-  });
+  const url = await waitForUrl(child, /running at (http:\/\/\S+)/, () => out, 'stack');
   return {
     url,
     dataDir,
