@@ -1,12 +1,12 @@
 /**
  * A real agent process for the tunnel benchmark: the product's startAgent() (control connection,
  * tunnel_open, dial-back, pipeTunnel) with a runtime whose every stream goes to the bench's sink.
- * `BENCH_SINK=127.0.0.1:<port> STREAMSPACE_URL=… STREAMSPACE_AGENT_ID=… STREAMSPACE_AGENT_TOKEN=…
+ * `BENCH_SINK_PORT=<port> STREAMSPACE_URL=… STREAMSPACE_AGENT_ID=… STREAMSPACE_AGENT_TOKEN=…
  * node --import tsx bench/agent-process.ts`
  */
 import pino from 'pino';
 import { AGENT_VERSION, startAgent } from '../agent';
-import { StaticTargetRuntime } from './lib/static-target-runtime';
+import { FakeRuntime } from '../agent/testing/fake-runtime';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -14,8 +14,10 @@ function required(name: string): string {
   return value;
 }
 
-const [host, port] = required('BENCH_SINK').split(':');
-const runtime = new StaticTargetRuntime(host ?? '127.0.0.1', Number(port));
+// The agent tests' in-memory runtime: sessions "run" at once and every stream goes to the sink on
+// loopback, so the real connection and tunnel code carry the bytes while nothing heavy starts.
+const runtime = new FakeRuntime();
+runtime.streamPort = Number(required('BENCH_SINK_PORT'));
 const agent = startAgent({
   baseUrl: required('STREAMSPACE_URL'),
   agentId: required('STREAMSPACE_AGENT_ID'),

@@ -96,7 +96,7 @@ export async function startTunnelStack(relayEnv: Record<string, string> = {}): P
       [...PROFILE, ...TSX, join(ROOT, 'bench/agent-process.ts')],
       {
         env: {
-          BENCH_SINK: `127.0.0.1:${sinkPort}`,
+          BENCH_SINK_PORT: String(sinkPort),
           STREAMSPACE_URL: url,
           STREAMSPACE_AGENT_ID: created.agent.id,
           STREAMSPACE_AGENT_TOKEN: created.token,
