@@ -29,7 +29,9 @@ function command(
   action: 'start_session' | 'hibernate_session',
   name: string,
 ): BackendToAgent {
-  return { type: 'command', commandId, action, session: spec(name) };
+  return action === 'start_session'
+    ? { type: 'command', commandId, action, session: spec(name) }
+    : { type: 'command', commandId, action, name };
 }
 
 describe('AgentConnection', () => {

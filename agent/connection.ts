@@ -7,6 +7,7 @@ import {
   AgentToBackend,
   agentTunnelPath,
   BackendToAgent,
+  commandSession,
   type ObservedState,
 } from '../protocol';
 import { type BackoffOptions, backoffDelay } from './backoff';
@@ -262,7 +263,7 @@ export class AgentConnection {
     }
     // Still running: its result goes out on whatever socket is current when it finishes.
     if (this.inflight.has(commandId)) return;
-    this.log.info({ commandId, action, session: command.session.name }, 'running command');
+    this.log.info({ commandId, action, session: commandSession(command) }, 'running command');
     const run = this.execute(command).then((result) => {
       this.inflight.delete(commandId);
       this.results.set(commandId, result);
@@ -273,24 +274,16 @@ export class AgentConnection {
     this.inflight.set(commandId, run);
   }
 
-  private async execute({ commandId, action, session }: Command): Promise<ResultMessage> {
+  private async execute(command: Command): Promise<ResultMessage> {
+    const { commandId, action } = command;
     const runtime = this.options.runtime;
+    const session = { name: commandSession(command) };
     try {
       let state: ObservedState;
-      switch (action) {
-        case 'start_session':
-          state = await runtime.start(session);
-          break;
-        case 'stop_session':
-          state = await runtime.stop(session.name);
-          break;
-        case 'hibernate_session':
-          state = await runtime.hibernate(session.name);
-          break;
-        case 'wake_session':
-          state = await runtime.wake(session.name);
-          break;
-      }
+      if (command.action === 'start_session') state = await runtime.start(command.session);
+      else if (command.action === 'stop_session') state = await runtime.stop(command.name);
+      else if (command.action === 'hibernate_session') state = await runtime.hibernate(command.name);
+      else state = await runtime.wake(command.name);
       return { type: 'result', commandId, ok: true, state, message: '' };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -92,14 +92,7 @@ describe('startAgent', () => {
         type: 'command',
         commandId: 'stop-1',
         action: 'stop_session',
-        session: {
-          name,
-          user: 'alice',
-          template: 'xclock',
-          resources: { memory: '256Mi', cpu: '250m' },
-          persistentHome: false,
-          vncPassword: 'e2e-pass',
-        },
+        name,
       });
       expect(await backend.message('result', (m) => m.commandId === 'stop-1', 0)).toMatchObject({
         ok: true,

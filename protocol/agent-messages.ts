@@ -77,12 +77,20 @@ export const BackendWelcome = z.strictObject({
   type: z.literal('welcome'),
   heartbeatIntervalMs: z.number().int().positive(),
 });
-export const BackendCommand = z.strictObject({
+const StartCommand = z.strictObject({
   type: z.literal('command'),
   commandId: Id,
-  action: CommandAction,
+  action: z.literal('start_session'),
   session: SessionSpec,
 });
+/** Stop, hibernate and wake act on a session the agent already knows, so they carry only its name. */
+const SessionCommand = z.strictObject({
+  type: z.literal('command'),
+  commandId: Id,
+  action: z.enum(['stop_session', 'hibernate_session', 'wake_session']),
+  name: SessionName,
+});
+export const BackendCommand = z.discriminatedUnion('action', [StartCommand, SessionCommand]);
 export const BackendTunnelOpen = z.strictObject({
   type: z.literal('tunnel_open'),
   tunnelId: Id,
@@ -96,6 +104,10 @@ export const BackendError = z.strictObject({
 });
 
 export type BackendCommand = z.infer<typeof BackendCommand>;
+export type StartCommand = z.infer<typeof StartCommand>;
+export type SessionCommand = z.infer<typeof SessionCommand>;
+/** The command shape of an action: a start carries the spec, the others the name. */
+export type CommandOf<A extends CommandAction> = A extends 'start_session' ? StartCommand : SessionCommand;
 export type BackendTunnelOpen = z.infer<typeof BackendTunnelOpen>;
 
 export const BackendToAgent = z.discriminatedUnion('type', [
@@ -106,5 +118,11 @@ export const BackendToAgent = z.discriminatedUnion('type', [
 ]);
 export type BackendToAgent = z.infer<typeof BackendToAgent>;
 
+/** Transitional: callers move to apiWebSocketUrl. */
 export const AGENT_CONNECT_PATH = '/api/v1/agents/connect';
 export const agentTunnelPath = (tunnelId: string) => `/api/v1/agents/tunnels/${encodeURIComponent(tunnelId)}`;
+
+/** The session a command is about, whichever its action. */
+export function commandSession(command: BackendCommand): string {
+  return command.action === 'start_session' ? command.session.name : command.name;
+}

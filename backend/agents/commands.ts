@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, lt } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { BackendToAgent, CommandAction, ObservedState, SessionSpec, SessionState } from '../../protocol';
+import type {
+  BackendCommand,
+  BackendToAgent,
+  CommandAction,
+  ObservedState,
+  SessionSpec,
+  SessionState,
+} from '../../protocol';
 import type { Db } from '../db/client';
 import { type CommandRow, commands, type SessionRow, sessions } from '../db/schema';
 import type { SessionStore } from '../sessions/store';
@@ -172,17 +179,22 @@ export class CommandQueue {
     session: SessionRow | null,
   ): Promise<SessionRow | null | false> {
     if (sent.has(command.id)) return session;
-    const spec = session ? this.specFor(session) : null;
-    if (!session || !spec) {
-      await this.finish(command.id, agentId, false, 'failed', 'template is no longer available');
+    if (!session) {
+      await this.finish(command.id, agentId, false, 'failed', 'the session is gone');
       return session;
     }
-    const ok = this.sender.send(agentId, {
-      type: 'command',
-      commandId: command.id,
-      action: command.action,
-      session: spec,
-    });
+    let message: BackendCommand;
+    if (command.action === 'start_session') {
+      const spec = this.specFor(session);
+      if (!spec) {
+        await this.finish(command.id, agentId, false, 'failed', 'template is no longer available');
+        return session;
+      }
+      message = { type: 'command', commandId: command.id, action: command.action, session: spec };
+    } else {
+      message = { type: 'command', commandId: command.id, action: command.action, name: session.name };
+    }
+    const ok = this.sender.send(agentId, message);
     if (!ok) return false;
     sent.add(command.id);
     const now = new Date();
@@ -306,14 +318,7 @@ export class CommandQueue {
       type: 'command',
       commandId: `reconcile-${randomUUID()}`,
       action: 'stop_session',
-      session: {
-        name,
-        user: 'unknown',
-        template: 'unknown',
-        resources: { memory: '64Mi', cpu: '100m' },
-        persistentHome: false,
-        vncPassword: 'unknown0',
-      },
+      name,
     });
   }
 

@@ -5,6 +5,7 @@ import {
   type AgentToBackend,
   type BackendCommand,
   BackendToAgent,
+  commandSession,
   type ObservedState,
   type RuntimeName,
 } from '../../protocol';
@@ -102,8 +103,9 @@ export class SimAgent {
     this.commandsReceived++;
     this.options.onCommand?.(command, receivedAt, this.options.agentId);
     const state = OUTCOME[command.action];
-    if (state === 'running') this.running.add(command.session.name);
-    else this.running.delete(command.session.name);
+    const name = commandSession(command);
+    if (state === 'running') this.running.add(name);
+    else this.running.delete(name);
     this.send({ type: 'ack', commandId: command.commandId });
     this.send({ type: 'result', commandId: command.commandId, ok: true, state, message: '' });
   }

@@ -155,7 +155,7 @@ describe.each(dbKinds())('agents and durable commands on %s', (kind) => {
     await agent.close();
     const stops: string[] = [];
     agent.autoReply = (c) => {
-      if (c.action === 'stop_session') stops.push(c.session.name);
+      if (c.action === 'stop_session') stops.push(c.name);
       return { ok: true, state: 'terminated' };
     };
     await agent.connect([{ name: 'stranger-xterm-0badf00d', state: 'running' }]);

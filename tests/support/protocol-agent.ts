@@ -4,6 +4,8 @@ import {
   type AgentToBackend,
   type BackendCommand,
   BackendToAgent,
+  type CommandAction,
+  type CommandOf,
   type ObservedState,
   type RuntimeName,
 } from '../../protocol';
@@ -131,11 +133,10 @@ export class ProtocolAgent {
     });
   }
 
-  command(action?: BackendCommand['action'], timeoutMs = 5000): Promise<BackendCommand> {
-    return this.next(
-      (m) => m.type === 'command' && (!action || m.action === action),
-      timeoutMs,
-    ) as Promise<BackendCommand>;
+  command<A extends CommandAction = CommandAction>(action?: A, timeoutMs = 5000): Promise<CommandOf<A>> {
+    return this.next((m) => m.type === 'command' && (!action || m.action === action), timeoutMs) as Promise<
+      CommandOf<A>
+    >;
   }
 
   close(): Promise<void> {
