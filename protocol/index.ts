@@ -6,6 +6,7 @@ export * from './bridge';
 export * from './errors';
 export * from './events';
 export * from './lib/backoff';
+export * from './lib/events-client';
 export * from './lib/flow-gate';
 export * from './lib/keyed-queue';
 export * from './lib/rest-client';

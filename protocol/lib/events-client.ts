@@ -1,0 +1,134 @@
+import { ServerEvent } from '../events';
+import { type BackoffOptions, backoffDelay } from './backoff';
+
+export type EventsStatus = 'connecting' | 'live' | 'offline';
+
+/** What the client needs of a socket; the browser's WebSocket and the `ws` package both fit behind it. */
+export interface EventsSocket {
+  send(data: string): void;
+  close(code?: number): void;
+}
+
+export interface EventsSocketHandlers {
+  onOpen(): void;
+  onMessage(data: unknown): void;
+  onClose(): void;
+}
+
+export interface EventsClientDeps {
+  /** The /events URL of the server; asked again on every connect, since the server can change. */
+  url: () => string | Promise<string>;
+  /** A valid access token, or null when signed out. */
+  token: () => Promise<string | null>;
+  /** A new token even if the current one looks valid: the server refused it. */
+  refreshToken: () => Promise<string | null>;
+  /** Opens a socket and wires its events to `handlers`. */
+  createSocket: (url: string, handlers: EventsSocketHandlers) => EventsSocket;
+  onEvent: (event: ServerEvent) => void;
+  /** Called on every (re)connect: whatever happened while disconnected was missed, so refetch. */
+  onReady: () => void;
+  onStatus: (status: EventsStatus) => void;
+  /** There is no token any more: the sign-in is gone and only signing in again can help. */
+  onSignedOut: () => void;
+  backoff?: BackoffOptions;
+  random?: () => number;
+}
+
+const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 1_000, maxMs: 30_000 };
+
+/**
+ * Keeps the /events socket connected until the returned function is called: authenticates with
+ * the first frame (no token in a URL), reconnects with backoff, and calls onReady on every
+ * (re)connect so the caller resynchronises with one list call.
+ */
+export function connectEvents(deps: EventsClientDeps): () => void {
+  const backoff = deps.backoff ?? DEFAULT_BACKOFF;
+  let stopped = false;
+  let attempt = 0;
+  let socket: EventsSocket | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let refreshFirst = false;
+
+  function retry(): void {
+    if (stopped) return;
+    deps.onStatus('offline');
+    timer = setTimeout(open, backoffDelay(attempt++, backoff, deps.random));
+  }
+
+  function handle(data: unknown): void {
+    const text = typeof data === 'string' ? data : isBytes(data) ? new TextDecoder().decode(data) : null;
+    if (text === null) return;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return;
+    }
+    const parsed = ServerEvent.safeParse(raw);
+    if (!parsed.success) return;
+    const event = parsed.data;
+    if (event.type === 'ready') {
+      attempt = 0;
+      deps.onStatus('live');
+      deps.onReady();
+      return;
+    }
+    // The server refused the token; a still-valid-looking one would be refused again.
+    if (event.type === 'error' && event.code === 'unauthorized') refreshFirst = true;
+    deps.onEvent(event);
+  }
+
+  async function open(): Promise<void> {
+    if (stopped) return;
+    deps.onStatus('connecting');
+    let token: string | null;
+    let url: string;
+    try {
+      url = await deps.url();
+      token = refreshFirst ? await deps.refreshToken() : await deps.token();
+    } catch {
+      retry();
+      return;
+    }
+    refreshFirst = false;
+    if (stopped) return;
+    // The caller tears this client down on sign-out and starts a new one after the next sign-in.
+    if (!token) {
+      deps.onStatus('offline');
+      deps.onSignedOut();
+      return;
+    }
+    const auth = JSON.stringify({ type: 'auth', token });
+    let ws: EventsSocket | null = null;
+    try {
+      ws = deps.createSocket(url, {
+        onOpen: () => ws?.send(auth),
+        onMessage: handle,
+        onClose: () => {
+          if (socket !== ws) return;
+          socket = null;
+          retry();
+        },
+      });
+    } catch {
+      // A malformed URL or a CSP refusal throws here rather than closing the socket.
+      retry();
+      return;
+    }
+    socket = ws;
+  }
+
+  void open();
+
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    const ws = socket;
+    socket = null;
+    ws?.close(1000);
+  };
+}
+
+function isBytes(data: unknown): data is Uint8Array {
+  return data instanceof Uint8Array;
+}
