@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{protocol,backend,agent,main,preload,renderer,tests,scripts,bench}/**/*.test.{ts,tsx}'],
+    include: ['{protocol,backend,agent,stack,main,preload,renderer,tests,scripts,bench}/**/*.test.{ts,tsx}'],
     exclude: ['**/node_modules/**', 'out/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

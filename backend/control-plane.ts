@@ -1,9 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
+import { Router } from 'express';
 import type { Logger } from 'pino';
 import { adminRoutes } from './admin-routes';
 import { CommandQueue } from './agents/commands';
+import { AgentConnections } from './agents/connections';
+import { AgentFrameRouter } from './agents/frame-router';
 import { AgentHub } from './agents/hub';
 import { AgentRegistry } from './agents/registry';
 import { SlidingWindowLimiter } from './auth/rate-limit';
@@ -16,6 +19,8 @@ import { type Database, type Db, openDatabase } from './db/client';
 import { settings } from './db/schema';
 import { EventHub } from './events/hub';
 import { createHttpApp } from './http/app';
+import { authenticate, requireAdmin } from './http/authenticate';
+import { routeRegistrar } from './http/register';
 import { AuditLog } from './ops/audit';
 import { Metrics } from './ops/metrics';
 import { opsRoutes } from './ops/routes';
@@ -34,6 +39,7 @@ export interface ControlPlane {
   auth: AuthService;
   agents: AgentRegistry;
   hub: AgentHub;
+  connections: AgentConnections;
   sessions: SessionService;
   store: SessionStore;
   commands: CommandQueue;
@@ -87,28 +93,25 @@ export async function createControlPlane(
   );
   const admin = await auth.ensureAdmin(config.adminPassword);
 
+  // One pass, senders before readers: the connections write frames, the hub reads them and the
+  // router hands each to the part it is about, so nothing needs wiring after construction.
   const store = new SessionStore(db, events);
-  let commands: CommandQueue | undefined;
-  const hub = new AgentHub(agents, () => commands as CommandQueue, events, logger, {
-    heartbeatIntervalMs: config.heartbeatIntervalMs,
-    helloTimeoutMs: 10_000,
-    missedHeartbeats: 3,
-  });
+  const connections = new AgentConnections();
   const metrics = new Metrics(
     () => store.countByState(),
-    () => hub.onlineCount,
+    () => connections.onlineCount,
   );
-  commands = new CommandQueue(
+  const commands = new CommandQueue(
     db,
     store,
     catalog,
-    hub,
+    connections,
     { startMs: config.startTimeoutMs, otherMs: config.commandTimeoutMs },
     metrics,
     logger,
   );
   const tickets = new TicketBook();
-  const tunnels = new TunnelBroker(hub);
+  const tunnels = new TunnelBroker(connections);
   const sessions = new SessionService(
     store,
     commands,
@@ -122,17 +125,27 @@ export async function createControlPlane(
       idleHibernateMs: config.idleHibernateMs,
     },
     logger,
+    (userId) => auth.findUser(userId),
   );
-  hub.wire(sessions, tunnels);
+  const router = new AgentFrameRouter({ commands, sessions, tunnels });
+  const hub = new AgentHub(agents, connections, router, events, logger, {
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    helloTimeoutMs: 10_000,
+    missedHeartbeats: 3,
+  });
   hub.start();
 
+  const api = Router();
+  const register = routeRegistrar(api, {
+    guards: { user: [authenticate(auth)], admin: [authenticate(auth), requireAdmin] },
+  });
+  opsRoutes(register, { ping: () => database.ping(), agentsOnline: () => connections.onlineCount, metrics });
+  authRoutes(register, auth);
+  sessionRoutes(register, sessions, catalog);
+  adminRoutes(register, { auth, agents, hub: connections, audit });
+
   const app = createHttpApp({
-    routers: [
-      opsRoutes({ ping: () => database.ping(), agentsOnline: () => hub.onlineCount, metrics }),
-      authRoutes(auth),
-      sessionRoutes(auth, sessions, catalog),
-      adminRoutes({ auth, agents, hub, audit }),
-    ],
+    routers: [api],
     allowedOrigins: config.allowedOrigins,
     trustProxy: config.trustProxy,
     rendererDir: config.rendererDir,
@@ -178,6 +191,7 @@ export async function createControlPlane(
     auth,
     agents,
     hub,
+    connections,
     sessions,
     store,
     commands,

@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 
 await build({
   entryPoints: {
-    serve: 'backend/serve.ts',
+    serve: 'stack/serve.ts',
     backend: 'backend/main.ts',
     agent: 'agent/main.ts',
   },

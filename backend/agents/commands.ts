@@ -1,26 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, lt } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type {
-  BackendCommand,
-  BackendToAgent,
-  CommandAction,
-  ObservedState,
-  SessionSpec,
-  SessionState,
-} from '../../protocol';
+import { type BackendCommand, type CommandAction, KeyedQueue, type ObservedState } from '../../protocol';
 import type { Db } from '../db/client';
 import { type CommandRow, commands, type SessionRow, sessions } from '../db/schema';
 import type { SessionStore } from '../sessions/store';
 import type { TemplateCatalog } from '../templates/catalog';
+import { outcome, specFor } from './command-specs';
+import type { AgentSender } from './connections';
 
 const OPEN = ['pending', 'sent', 'acked'] as const;
-
-/** How the command queue reaches agents; the hub implements it. */
-export interface AgentSender {
-  send(agentId: string, message: BackendToAgent): boolean;
-  isConnected(agentId: string): boolean;
-}
 
 export interface CommandDeadlines {
   startMs: number;
@@ -32,19 +21,6 @@ export interface CommandMetrics {
   completed(action: CommandAction, ok: boolean): void;
 }
 
-/** What each action's outcome means for the session. */
-function outcome(action: CommandAction, ok: boolean, observed: ObservedState): SessionState {
-  switch (action) {
-    case 'start_session':
-    case 'wake_session':
-      return ok ? 'running' : 'failed';
-    case 'hibernate_session':
-      return ok ? 'hibernated' : observed === 'running' ? 'running' : 'failed';
-    case 'stop_session':
-      return ok ? 'terminated' : 'failed';
-  }
-}
-
 /**
  * Agent commands as rows: pending → sent → acked → done | failed. One command per session is in
  * flight at a time, in creation order; unfinished ones are re-sent to a reconnected agent until a
@@ -53,7 +29,7 @@ function outcome(action: CommandAction, ok: boolean, observed: ObservedState): S
 export class CommandQueue {
   /** Commands already written to the agent's current connection; cleared when it reconnects. */
   private readonly sentOnConnection = new Map<string, Set<string>>();
-  private readonly dispatching = new Map<string, Promise<void>>();
+  private readonly dispatching = new KeyedQueue<string>();
 
   constructor(
     private readonly db: Db,
@@ -139,15 +115,9 @@ export class CommandQueue {
 
   /** Runs `work` after every earlier dispatch to this agent, so commands leave in queue order. */
   private serialised(agentId: string, work: () => Promise<void>): Promise<void> {
-    const previous = this.dispatching.get(agentId) ?? Promise.resolve();
-    const next = previous.then(work).catch((err: unknown) => {
+    return this.dispatching.run(agentId, work).catch((err: unknown) => {
       this.logger.error({ err, agentId }, 'command dispatch failed');
     });
-    this.dispatching.set(agentId, next);
-    void next.finally(() => {
-      if (this.dispatching.get(agentId) === next) this.dispatching.delete(agentId);
-    });
-    return next;
   }
 
   private async dispatchNow(agentId: string): Promise<void> {
@@ -185,7 +155,7 @@ export class CommandQueue {
     }
     let message: BackendCommand;
     if (command.action === 'start_session') {
-      const spec = this.specFor(session);
+      const spec = specFor(this.catalog, session);
       if (!spec) {
         await this.finish(command.id, agentId, false, 'failed', 'template is no longer available');
         return session;
@@ -211,24 +181,6 @@ export class CommandQueue {
     }
     if (command.action !== 'start_session') return session;
     return (await this.store.transition(session.name, 'starting', 'starting')) ?? session;
-  }
-
-  specFor(session: SessionRow): SessionSpec | null {
-    const template = this.catalog.get(session.template);
-    const base = {
-      name: session.name,
-      user: session.username,
-      template: session.template,
-      resources: { memory: session.memory, cpu: session.cpu },
-      persistentHome: session.persistentHome,
-      vncPassword: session.vncPassword,
-    };
-    if (!template) return base;
-    return {
-      ...base,
-      ...(template.kubernetes ? { kubernetes: template.kubernetes } : {}),
-      ...(template.local ? { local: template.local } : {}),
-    };
   }
 
   async ack(agentId: string, commandId: string): Promise<void> {

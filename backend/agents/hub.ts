@@ -1,23 +1,11 @@
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
-import {
-  type AgentToBackend as AgentFrame,
-  type AgentHello,
-  AgentToBackend,
-  type BackendToAgent,
-  type ObservedState,
-} from '../../protocol';
+import { type AgentToBackend as AgentFrame, type AgentHello, AgentToBackend } from '../../protocol';
 import type { AgentRow } from '../db/schema';
 import type { EventHub } from '../events/hub';
-import type { TunnelBroker } from '../vnc/tunnels';
-import type { AgentSender, CommandQueue } from './commands';
+import type { AgentConnections } from './connections';
+import type { AgentFrameRouter } from './frame-router';
 import { type AgentRegistry, toAgentSummary } from './registry';
-
-/** What the session side does with an agent's facts. */
-export interface AgentFacts {
-  reconcile(agent: AgentRow, reported: ReadonlyArray<{ name: string; state: ObservedState }>): Promise<void>;
-  status(agentId: string, name: string, state: ObservedState, message: string): Promise<void>;
-}
 
 interface Connection {
   ws: WebSocket;
@@ -25,7 +13,6 @@ interface Connection {
   ready: boolean;
   lastSeen: number;
   activeSessions: number;
-  load: number;
   lastPersisted: number;
   queue: Promise<void>;
   badFrames: number;
@@ -42,24 +29,22 @@ const MAX_BAD_FRAMES = 1000;
 /** An unchanged heartbeat is written at most this often; lastSeenAt in the database is that coarse. */
 const PERSIST_EVERY_MS = 30_000;
 
-export class AgentHub implements AgentSender {
-  private readonly connections = new Map<string, Connection>();
+/**
+ * Agents' control sockets: validates frames, runs the hello and the heartbeats, keeps each agent's
+ * online state, and hands every other frame to the router. It carries frames; it does not act on them.
+ */
+export class AgentHub {
+  private readonly connections = new Map<WebSocket, Connection>();
   private sweeper: NodeJS.Timeout | undefined;
-  private facts: AgentFacts | undefined;
-  private tunnels: TunnelBroker | undefined;
 
   constructor(
     private readonly registry: AgentRegistry,
-    private readonly commands: () => CommandQueue,
+    private readonly live: AgentConnections,
+    private readonly router: AgentFrameRouter,
     private readonly events: EventHub,
     private readonly logger: Logger,
     private readonly options: HubOptions,
   ) {}
-
-  wire(facts: AgentFacts, tunnels: TunnelBroker): void {
-    this.facts = facts;
-    this.tunnels = tunnels;
-  }
 
   start(): void {
     this.sweeper = setInterval(() => this.sweep(), this.options.heartbeatIntervalMs);
@@ -68,34 +53,15 @@ export class AgentHub implements AgentSender {
 
   stop(): void {
     if (this.sweeper) clearInterval(this.sweeper);
-    for (const c of this.connections.values()) c.ws.close(1001, 'backend shutting down');
+    this.live.closeAll(1001, 'backend shutting down');
   }
 
   get onlineCount(): number {
-    return this.connections.size;
+    return this.live.onlineCount;
   }
 
   isConnected(agentId: string): boolean {
-    const c = this.connections.get(agentId);
-    return !!c && c.ready && c.ws.readyState === WebSocket.OPEN;
-  }
-
-  /** Live sessions the agent says it runs, from its last heartbeat. */
-  reportedActive(agentId: string): number | undefined {
-    return this.connections.get(agentId)?.activeSessions;
-  }
-
-  send(agentId: string, message: BackendToAgent): boolean {
-    const c = this.connections.get(agentId);
-    if (!c?.ready || c.ws.readyState !== WebSocket.OPEN) return false;
-    c.ws.send(JSON.stringify(message));
-    return true;
-  }
-
-  /** Revocation: the agent's socket goes at once. */
-  disconnect(agentId: string, reason: string): void {
-    const c = this.connections.get(agentId);
-    if (c) c.ws.close(4403, reason);
+    return this.live.isConnected(agentId);
   }
 
   accept(ws: WebSocket, agent: AgentRow): void {
@@ -105,11 +71,11 @@ export class AgentHub implements AgentSender {
       ready: false,
       lastSeen: Date.now(),
       activeSessions: 0,
-      load: 0,
       lastPersisted: 0,
       queue: Promise.resolve(),
       badFrames: 0,
     };
+    this.connections.set(ws, conn);
     const helloTimer = setTimeout(() => {
       if (!conn.ready) ws.close(4408, 'expected hello');
     }, this.options.helloTimeoutMs);
@@ -123,6 +89,7 @@ export class AgentHub implements AgentSender {
     });
     ws.on('close', () => {
       clearTimeout(helloTimer);
+      this.connections.delete(ws);
       void this.onClose(conn);
     });
     ws.on('error', (err) => this.logger.warn({ err, agentId: agent.id }, 'agent socket error'));
@@ -155,19 +122,8 @@ export class AgentHub implements AgentSender {
     conn.lastSeen = Date.now();
     if (frame.type === 'hello') return this.onHello(conn, frame);
     if (!conn.ready) return this.refuse(conn, 'hello_required', 'send hello first');
-    const agentId = conn.agent.id;
-    switch (frame.type) {
-      case 'heartbeat':
-        return this.onHeartbeat(conn, frame.activeSessions, frame.load);
-      case 'ack':
-        return this.commands().ack(agentId, frame.commandId);
-      case 'result':
-        return this.commands().result(agentId, frame.commandId, frame.ok, frame.state, frame.message);
-      case 'session_status':
-        return this.facts?.status(agentId, frame.name, frame.state, frame.message);
-      case 'tunnel_error':
-        return this.tunnels?.fail(agentId, frame.tunnelId, frame.message);
-    }
+    if (frame.type === 'heartbeat') return this.onHeartbeat(conn, frame.activeSessions, frame.load);
+    return this.router.route(conn.agent.id, frame);
   }
 
   private async onHello(conn: Connection, hello: AgentHello): Promise<void> {
@@ -183,14 +139,12 @@ export class AgentHub implements AgentSender {
       conn.ws.close(4400, 'runtime mismatch');
       return;
     }
-    const previous = this.connections.get(agent.id);
-    if (previous && previous !== conn) previous.ws.close(4409, 'replaced by a newer connection');
     conn.ready = true;
     conn.activeSessions = hello.sessions.filter(
       (s) => s.state !== 'terminated' && s.state !== 'failed',
     ).length;
-    this.connections.set(agent.id, conn);
-    this.commands().connectionOpened(agent.id);
+    this.live.register(agent.id, conn.ws, conn.activeSessions);
+    this.router.opened(agent.id);
     const row = await this.registry.setStatus(agent.id, {
       status: 'online',
       version: hello.version,
@@ -211,14 +165,13 @@ export class AgentHub implements AgentSender {
       'agent connected',
     );
     if (row) this.events.agent(toAgentSummary(row));
-    await this.facts?.reconcile(conn.agent, hello.sessions);
-    await this.commands().dispatch(agent.id);
+    await this.router.hello(conn.agent, hello.sessions);
   }
 
   private async onHeartbeat(conn: Connection, activeSessions: number, load: number): Promise<void> {
     const changed = activeSessions !== conn.activeSessions;
     conn.activeSessions = activeSessions;
-    conn.load = load;
+    this.live.setActive(conn.agent.id, activeSessions);
     const now = Date.now();
     // Persist when the figure changes, and otherwise now and then: 500 agents must not mean 100 writes a second.
     if (changed || now - conn.lastPersisted > PERSIST_EVERY_MS) {
@@ -233,9 +186,8 @@ export class AgentHub implements AgentSender {
   }
 
   private async onClose(conn: Connection): Promise<void> {
-    if (this.connections.get(conn.agent.id) !== conn) return;
-    this.connections.delete(conn.agent.id);
-    this.commands().connectionClosed(conn.agent.id);
+    if (!conn.ready || !this.live.unregister(conn.agent.id, conn.ws)) return;
+    this.router.closed(conn.agent.id);
     const row = await this.registry.setStatus(conn.agent.id, { status: 'offline' }).catch(() => undefined);
     if (row) this.events.agent(toAgentSummary(row));
     this.logger.info({ agentId: conn.agent.id }, 'agent disconnected');
@@ -245,7 +197,7 @@ export class AgentHub implements AgentSender {
     const limit = this.options.heartbeatIntervalMs * this.options.missedHeartbeats;
     const now = Date.now();
     for (const c of this.connections.values()) {
-      if (now - c.lastSeen > limit) {
+      if (c.ready && now - c.lastSeen > limit) {
         this.logger.warn({ agentId: c.agent.id }, 'agent missed its heartbeats; marking offline');
         c.ws.terminate();
       }

@@ -1,5 +1,6 @@
 import express, { type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
+import { API_PREFIX } from '../../protocol';
 import { errorHandler, notFoundHandler } from './error-handler';
 
 export interface AppOptions {
@@ -86,7 +87,7 @@ export function createHttpApp(options: AppOptions): express.Express {
   if (options.logger.isLevelEnabled('debug')) app.use(accessLog(options.logger));
   app.use('/api', cors(options.allowedOrigins));
   app.use('/api', express.json({ limit: '1mb', strict: true, type: () => true }));
-  for (const router of options.routers) app.use('/api/v1', router);
+  for (const router of options.routers) app.use(API_PREFIX, router);
   app.use('/api', notFoundHandler);
   if (options.rendererDir) {
     app.use((_req, res, next) => {

@@ -1,31 +1,28 @@
-import { Router } from 'express';
+import { routes } from '../../protocol';
+import { HttpError } from '../http/errors';
+import { type routeRegistrar, SENT } from '../http/register';
 import type { Metrics } from './metrics';
 
-export function opsRoutes(deps: {
-  ping: () => Promise<void>;
-  agentsOnline: () => number;
-  metrics: Metrics;
-}): Router {
-  const r = Router();
-  r.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  r.get('/readyz', async (_req, res) => {
+export function opsRoutes(
+  register: ReturnType<typeof routeRegistrar>,
+  deps: { ping: () => Promise<void>; agentsOnline: () => number; metrics: Metrics },
+): void {
+  register(routes.healthz, () => ({ status: 'ok' as const }));
+  register(routes.readyz, async () => {
     try {
       await deps.ping();
-      res.json({ status: 'ready', database: 'ok', agentsOnline: deps.agentsOnline() });
     } catch (err) {
-      res.status(503).json({
-        error: {
-          code: 'internal',
-          message: `database unreachable: ${err instanceof Error ? err.message : String(err)}`,
-        },
-      });
+      throw new HttpError(
+        503,
+        'internal',
+        `database unreachable: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
+    return { status: 'ready' as const, database: 'ok' as const, agentsOnline: deps.agentsOnline() };
   });
-  r.get('/metrics', async (_req, res) => {
+  register(routes.metrics, async ({ res }) => {
     res.set('Content-Type', deps.metrics.registry.contentType);
     res.send(await deps.metrics.registry.metrics());
+    return SENT;
   });
-  return r;
 }

@@ -1,15 +1,17 @@
 import type { Logger } from 'pino';
-import type {
-  CommandAccepted,
-  CommandAction,
-  CreateSessionRequest,
-  ObservedState,
-  SessionDto,
-  SessionState,
-  ViewerTicket,
+import {
+  ACTION_TARGET,
+  type CommandAccepted,
+  type CommandAction,
+  type CreateSessionRequest,
+  canPerform,
+  type ObservedState,
+  type SessionAction,
+  type SessionDto,
+  type ViewerTicket,
 } from '../../protocol';
 import type { CommandQueue } from '../agents/commands';
-import type { AgentFacts } from '../agents/hub';
+import type { SessionFacts } from '../agents/frame-router';
 import { type AgentRegistry, pickAgent } from '../agents/registry';
 import type { AgentRow, SessionRow, UserRow } from '../db/schema';
 import { conflict, forbidden, HttpError, noAgent, notFound } from '../http/errors';
@@ -27,22 +29,17 @@ export interface SessionPolicy {
   idleHibernateMs: number;
 }
 
-/** Which request is allowed from which state, and where it leads. */
-const REQUESTS: Record<
-  'hibernate' | 'wake' | 'delete',
-  { from: SessionState[]; to: SessionState; action: CommandAction }
-> = {
-  hibernate: { from: ['running'], to: 'hibernating', action: 'hibernate_session' },
-  wake: { from: ['hibernated'], to: 'waking', action: 'wake_session' },
-  delete: {
-    from: ['pending', 'starting', 'running', 'hibernating', 'hibernated', 'waking', 'failed'],
-    to: 'terminating',
-    action: 'stop_session',
-  },
+type RequestedAction = Exclude<SessionAction, 'open'>;
+
+/** The agent command each requested action becomes; which states allow it is the protocol's policy. */
+const COMMAND_OF: Record<RequestedAction, CommandAction> = {
+  hibernate: 'hibernate_session',
+  wake: 'wake_session',
+  terminate: 'stop_session',
 };
 
 /** The backend owns session state: users ask, agents report facts, and this decides. */
-export class SessionService implements AgentFacts {
+export class SessionService implements SessionFacts {
   /** Open viewer connections per session, for idle hibernation. */
   private readonly viewers = new Map<string, number>();
 
@@ -55,6 +52,8 @@ export class SessionService implements AgentFacts {
     private readonly audit: AuditLog,
     private readonly policy: SessionPolicy,
     private readonly logger: Logger,
+    /** The user a viewer ticket was issued to, for the audit trail of the wake it causes. */
+    private readonly users: (userId: string) => Promise<UserRow | null | undefined>,
   ) {}
 
   async create(user: UserRow, request: CreateSessionRequest): Promise<SessionDto> {
@@ -123,13 +122,16 @@ export class SessionService implements AgentFacts {
     return row;
   }
 
-  async request(user: UserRow, name: string, kind: keyof typeof REQUESTS): Promise<CommandAccepted> {
+  async request(user: UserRow, name: string, kind: RequestedAction): Promise<CommandAccepted> {
     const row = await this.owned(user, name);
-    const rule = REQUESTS[kind];
-    if (!rule.from.includes(row.state)) {
+    if (!canPerform(row.state, kind)) {
       throw conflict(`cannot ${kind} a session that is ${row.state}`);
     }
-    const moved = await this.store.transition(row.name, rule.to, `${kind} requested by ${user.username}`);
+    const moved = await this.store.transition(
+      row.name,
+      ACTION_TARGET[kind],
+      `${kind} requested by ${user.username}`,
+    );
     if (!moved)
       throw conflict(`the session changed state meanwhile; it is now ${(await this.store.get(name))?.state}`);
     await this.audit.record({
@@ -139,25 +141,57 @@ export class SessionService implements AgentFacts {
       target: name,
     });
     const agent = row.agentId ? await this.agents.get(row.agentId) : undefined;
-    if (kind === 'delete' && (!agent || agent.revokedAt)) {
+    if (kind === 'terminate' && (!agent || agent.revokedAt)) {
       // Nobody is left to stop it; there is nothing running to leave behind.
       const done = await this.store.transition(row.name, 'terminated', 'its agent is gone');
       return { commandId: '', session: toSessionDto(done ?? moved) };
     }
     if (!agent) throw noAgent('the agent of this session is gone');
-    const command = await this.commands.enqueue(moved, agent.id, rule.action);
+    const command = await this.commands.enqueue(moved, agent.id, COMMAND_OF[kind]);
     return { commandId: command.id, session: toSessionDto((await this.store.get(name)) ?? moved) };
   }
 
-  /** A ticket for the viewer; opening a hibernated session wakes it. */
+  /** A ticket for the viewer. Opening a hibernated session wakes it, once the viewer connects. */
   async viewerTicket(user: UserRow, name: string): Promise<ViewerTicket> {
     const row = await this.owned(user, name);
-    if (row.state === 'terminated' || row.state === 'terminating' || row.state === 'failed') {
-      throw conflict(`cannot view a session that is ${row.state}`);
-    }
-    if (row.state === 'hibernated') await this.request(user, name, 'wake');
+    if (!canPerform(row.state, 'open')) throw conflict(`cannot view a session that is ${row.state}`);
     const { ticket, expiresAt } = this.tickets.issue({ userId: user.id, sessionName: row.name });
     return { ticket, expiresAt: expiresAt.toISOString(), vncPassword: row.vncPassword };
+  }
+
+  /**
+   * Brings a session a viewer has connected to up to running: wakes it if it is hibernated, then
+   * waits on the store's transitions (no polling) until it runs, ends or `timeoutMs` passes. Null
+   * when it runs; otherwise why the viewer cannot have it.
+   */
+  async readyForViewer(
+    userId: string,
+    name: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<string | null> {
+    const row = await this.store.get(name);
+    if (!row) return 'session is gone';
+    if (row.state === 'hibernated') {
+      const user = await this.users(userId);
+      if (!user) return 'the session owner is gone';
+      await this.request(user, name, 'wake').catch((err: unknown) => {
+        // Someone else woke it meanwhile: the wait below sees the outcome either way.
+        if (!(err instanceof HttpError && err.status === 409)) throw err;
+      });
+    }
+    const settled = await this.store.waitFor(
+      name,
+      (s) => s.state === 'running' || !canPerform(s.state, 'open'),
+      timeoutMs,
+      signal,
+    );
+    if (!settled) return 'session is gone';
+    if (settled === 'timeout') {
+      const now = await this.store.get(name);
+      return `session did not start in time (${now?.state ?? 'gone'})`;
+    }
+    return settled.state === 'running' ? null : `session is ${settled.state}`;
   }
 
   viewerOpened(name: string): void {

@@ -42,6 +42,8 @@ export class SessionStore {
    * others' writes (LISTEN/NOTIFY) before they could keep this cache.
    */
   private readonly lists = new InvalidatingCache<SerialisedList>();
+  /** Waiters per session name, told of every write that publishes the row. */
+  private readonly watchers = new Map<string, Set<(row: SessionRow) => void>>();
 
   constructor(
     private readonly db: Db,
@@ -205,7 +207,56 @@ export class SessionStore {
     return rows;
   }
 
+  /**
+   * Resolves with the session once `predicate` holds for it, as written by this store: with the
+   * current row if it already holds, else with the first published write that makes it hold. Null
+   * when there is no such session, 'timeout' after `timeoutMs` or when `signal` aborts.
+   */
+  waitFor(
+    name: string,
+    predicate: (row: SessionRow) => boolean,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<SessionRow | null | 'timeout'> {
+    return new Promise((resolve) => {
+      let set = this.watchers.get(name);
+      if (!set) {
+        set = new Set();
+        this.watchers.set(name, set);
+      }
+      const listeners = set;
+      let done = false;
+      const finish = (outcome: SessionRow | null | 'timeout') => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        listeners.delete(listener);
+        if (listeners.size === 0 && this.watchers.get(name) === listeners) this.watchers.delete(name);
+        resolve(outcome);
+      };
+      const listener = (row: SessionRow) => {
+        if (predicate(row)) finish(row);
+      };
+      const onAbort = () => finish('timeout');
+      // Listening starts before the read, so a write landing between the two is not missed.
+      listeners.add(listener);
+      const timer = setTimeout(() => finish('timeout'), timeoutMs);
+      signal?.addEventListener('abort', onAbort);
+      if (signal?.aborted) onAbort();
+      this.get(name).then(
+        (row) => {
+          if (!row) finish(null);
+          else if (predicate(row)) finish(row);
+        },
+        () => finish(null),
+      );
+    });
+  }
+
   private publish(row: SessionRow): void {
     this.events.session(toSessionDto(row));
+    const listeners = this.watchers.get(row.name);
+    if (listeners) for (const listener of [...listeners]) listener(row);
   }
 }

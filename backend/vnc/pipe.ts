@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { createFlowGate } from '../../protocol';
 
 export interface PipeOptions {
   /**
@@ -23,45 +24,24 @@ type Data = Buffer | ArrayBuffer | Buffer[];
 function forward(from: WebSocket, to: WebSocket, direction: 'down' | 'up', opts: PipeOptions): void {
   const pauseAbove = opts.highWaterMark / 4;
   const resumeAt = opts.highWaterMark / 8;
-  let backpressured = false;
-  let turnEnded = false;
-  let paused = false;
-  let turnBytes = 0;
-
-  // One pause state, two reasons: ws.pause/resume only run on a change.
-  const sync = () => {
-    const want = backpressured || turnEnded;
-    if (want === paused) return;
-    paused = want;
-    if (want) from.pause();
-    else from.resume();
-  };
+  const gate = createFlowGate({
+    pause: () => from.pause(),
+    resume: () => from.resume(),
+    turnBytes: TURN_BYTES,
+    defer: setImmediate,
+    // The byte counter is updated once a turn rather than once a frame.
+    onTurnEnd: (bytes) => opts.onBytes?.(direction, bytes),
+  });
   const resumeWhenDrained = () => {
-    if (backpressured && to.bufferedAmount <= resumeAt) {
-      backpressured = false;
-      sync();
-    }
-  };
-  // Runs once per turn in which this direction moved bytes; the byte counter is updated here too,
-  // once a turn rather than once a frame.
-  const endTurn = () => {
-    if (turnBytes > 0) opts.onBytes?.(direction, turnBytes);
-    turnBytes = 0;
-    if (turnEnded) {
-      turnEnded = false;
-      sync();
-    }
+    if (gate.backpressured && to.bufferedAmount <= resumeAt) gate.setBackpressured(false);
   };
 
   from.on('message', (data: Data, isBinary: boolean) => {
     if (to.readyState !== WebSocket.OPEN) return;
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
-    if (turnBytes === 0) setImmediate(endTurn);
-    turnBytes += size;
     to.send(data, { binary: isBinary, compress: false }, resumeWhenDrained);
-    if (!backpressured && to.bufferedAmount > pauseAbove) backpressured = true;
-    if (turnBytes >= TURN_BYTES) turnEnded = true;
-    sync();
+    if (!gate.backpressured && to.bufferedAmount > pauseAbove) gate.setBackpressured(true);
+    gate.count(size);
   });
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type WebSocket from 'ws';
-import type { AgentSender } from '../agents/commands';
+import type { AgentSender } from '../agents/connections';
 
 interface Pending {
   agentId: string;

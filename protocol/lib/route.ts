@@ -17,12 +17,13 @@ export interface RestRoute<
   Q extends z.ZodType = z.ZodType,
   B extends z.ZodType = z.ZodType,
   R extends z.ZodType = z.ZodType,
+  A extends RouteAuth = RouteAuth,
 > {
   readonly kind: 'rest';
   readonly method: HttpMethod;
   /** Relative to the API prefix, with `:param` segments. */
   readonly path: string;
-  readonly auth: RouteAuth;
+  readonly auth: A;
   readonly params: P;
   readonly query: Q;
   readonly body: B;
@@ -48,10 +49,10 @@ export interface WsRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType = 
 
 export type AnyRoute = RestRoute | WsRoute;
 
-interface RestDefinition<P, Q, B, R> {
+interface RestDefinition<P, Q, B, R, A> {
   method: HttpMethod;
   path: string;
-  auth: RouteAuth;
+  auth: A;
   params?: P;
   query?: Q;
   body?: B;
@@ -66,7 +67,8 @@ export function rest<
   P extends z.ZodType = None,
   Q extends z.ZodType = None,
   B extends z.ZodType = None,
->(def: RestDefinition<P, Q, B, R>): RestRoute<P, Q, B, R> {
+  A extends RouteAuth = RouteAuth,
+>(def: RestDefinition<P, Q, B, R, A>): RestRoute<P, Q, B, R, A> {
   return {
     kind: 'rest',
     method: def.method,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, apiErrorFrom, describeError } from './errors';
+import { ApiError, apiErrorFrom } from '../../../protocol';
+import { describeError } from './errors';
 
 describe('apiErrorFrom', () => {
   it('keeps the code and message of an ApiErrorBody', () => {

@@ -1,16 +1,21 @@
-import { createApi } from '../api/endpoints';
-import { createHttpClient } from '../api/http';
-import { useAuth } from '../auth/auth-store';
-import { getBridge } from '../bridge';
+import type { ApiClient, DesktopBridge, Fetch } from '../../../protocol';
+import { createRendererApi } from '../api/client';
 
-export const bridge = getBridge();
+/** What the renderer talks to outside itself; provided once by the composition root (main.tsx). */
+export interface Services {
+  bridge: DesktopBridge;
+  api: ApiClient;
+}
 
 export const SIGNED_OUT_NOTICE = 'Your sign-in has expired. Please sign in again.';
 
-export const api = createApi(
-  createHttpClient({
-    bridge,
-    fetch: (input, init) => window.fetch(input, init),
-    onSignedOut: () => useAuth.getState().signedOut(SIGNED_OUT_NOTICE),
-  }),
-);
+export interface ServicesDeps {
+  bridge: DesktopBridge;
+  fetch: Fetch;
+  /** The API gave up on the sign-in; the bridge has already been told to log out. */
+  onSignedOut: () => void;
+}
+
+export function createServices({ bridge, fetch, onSignedOut }: ServicesDeps): Services {
+  return { bridge, api: createRendererApi({ bridge, fetch, onSignedOut }) };
+}

@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { describeError, isApiError } from '../api/errors';
-import { bridge } from '../app/services';
+import { isApiError } from '../../../protocol';
+import { describeError } from '../api/errors';
+import { useServices } from '../app/services-context';
 import { Logo } from '../ui/Logo';
 import { useAuth } from './auth-store';
 
@@ -10,6 +11,7 @@ function loginErrorMessage(error: unknown): string {
 }
 
 export function LoginScreen() {
+  const { bridge } = useServices();
   const notice = useAuth((s) => s.notice);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');

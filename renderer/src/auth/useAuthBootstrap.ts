@@ -1,10 +1,11 @@
 import { useEffect } from 'react';
 import { describeError } from '../api/errors';
-import { bridge } from '../app/services';
+import { useServices } from '../app/services-context';
 import { useAuth } from './auth-store';
 
 /** Asks the bridge for the current sign-in whenever the auth store is (re)set to loading. */
 export function useAuthBootstrap(): void {
+  const { bridge } = useServices();
   const status = useAuth((s) => s.status);
   useEffect(() => {
     if (status !== 'loading') return;
@@ -22,5 +23,5 @@ export function useAuthBootstrap(): void {
     return () => {
       cancelled = true;
     };
-  }, [status]);
+  }, [status, bridge]);
 }

@@ -2,16 +2,13 @@ import type { BRIDGE_GLOBAL, DesktopBridge } from '../../../protocol';
 import { browserTabSync } from './tab-sync';
 import { createWebBridge } from './web';
 
-let bridge: DesktopBridge | undefined;
-
 // Window declares the bridge under this literal; typing it so stops compiling if BRIDGE_GLOBAL changes.
 const GLOBAL_NAME: typeof BRIDGE_GLOBAL = 'streamspace';
 
-/** The preload's bridge in Electron, else the web implementation (headless mode, tests). */
-export function getBridge(): DesktopBridge {
-  if (bridge) return bridge;
+/** The preload's bridge in Electron, else the web implementation (headless mode, tests). Call once. */
+export function createBridge(): DesktopBridge {
   const exposed = window[GLOBAL_NAME];
-  bridge =
+  return (
     exposed ??
     createWebBridge({
       origin: window.location.origin,
@@ -23,6 +20,6 @@ export function getBridge(): DesktopBridge {
       },
       now: () => Date.now(),
       tabSync: browserTabSync(),
-    });
-  return bridge;
+    })
+  );
 }

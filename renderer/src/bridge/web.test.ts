@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { TokenPair } from '../../../protocol';
+import { apiUrl, type TokenPair } from '../../../protocol';
 import type { TabMessage, TabSync } from './tab-sync';
 import { createWebBridge, REFRESH_TOKEN_KEY, type WebBridgeDeps } from './web';
 
@@ -54,7 +54,7 @@ describe('web bridge', () => {
     fetch.mockResolvedValueOnce(json(200, pair(1)));
     const auth = await bridge.login({ username: 'ada', password: 'pw' });
     expect(auth).toEqual({ accessToken: 'access-1', expiresAt: pair(1).expiresAt, user });
-    expect(fetch.mock.calls[0]?.[0]).toBe('http://srv:8080/api/v1/auth/login');
+    expect(fetch.mock.calls[0]?.[0]).toBe(apiUrl('http://srv:8080', '/auth/login'));
     expect(storage.map.get(REFRESH_TOKEN_KEY)).toBe('refresh-1');
     expect([...storage.map.values()]).not.toContain('access-1');
     await expect(bridge.getAccessToken()).resolves.toBe('access-1');
@@ -76,7 +76,7 @@ describe('web bridge', () => {
     fetch.mockResolvedValueOnce(json(200, pair(1, 30_000))).mockResolvedValueOnce(json(200, pair(2)));
     await bridge.login({ username: 'ada', password: 'pw' });
     await expect(bridge.getAccessToken()).resolves.toBe('access-2');
-    expect(fetch.mock.calls[1]?.[0]).toBe('http://srv:8080/api/v1/auth/refresh');
+    expect(fetch.mock.calls[1]?.[0]).toBe(apiUrl('http://srv:8080', '/auth/refresh'));
     expect(bodyOf(fetch.mock.calls[1]?.[1])).toEqual({ refreshToken: 'refresh-1' });
     expect(storage.map.get(REFRESH_TOKEN_KEY)).toBe('refresh-2');
   });
@@ -130,7 +130,7 @@ describe('web bridge', () => {
       .mockResolvedValueOnce(new Response(null, { status: 204 }));
     await bridge.login({ username: 'ada', password: 'pw' });
     await bridge.logout();
-    expect(fetch.mock.calls[1]?.[0]).toBe('http://srv:8080/api/v1/auth/logout');
+    expect(fetch.mock.calls[1]?.[0]).toBe(apiUrl('http://srv:8080', '/auth/logout'));
     expect(bodyOf(fetch.mock.calls[1]?.[1])).toEqual({ refreshToken: 'refresh-1' });
     expect(storage.map.size).toBe(0);
     await expect(bridge.getAuth()).resolves.toBeNull();

@@ -1,12 +1,12 @@
 import {
   type AuthState,
+  createApiClient,
   type DesktopBridge,
+  isApiError,
   type LoginRequest,
   type ServerInfo,
-  TokenPair,
+  type TokenPair,
 } from '../../../protocol';
-import { ApiError, apiErrorFrom } from '../api/errors';
-import { apiUrl } from '../api/urls';
 import { viewerHash } from '../app/routes';
 import type { TabSync } from './tab-sync';
 import { needsRefresh } from './token-expiry';
@@ -64,30 +64,8 @@ export function createWebBridge(deps: WebBridgeDeps): WebBridge {
     }
   });
 
-  async function post(path: string, body: unknown, token?: string): Promise<Response> {
-    const headers: Record<string, string> = {
-      'Content-Type': 'application/json',
-      Accept: 'application/json',
-    };
-    if (token) headers.Authorization = `Bearer ${token}`;
-    try {
-      return await deps.fetch(apiUrl(server.baseUrl, path), {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(body),
-      });
-    } catch (cause) {
-      throw new ApiError(0, 'network', cause instanceof Error ? cause.message : 'Network error');
-    }
-  }
-
-  async function readTokenPair(response: Response): Promise<TokenPair> {
-    const body: unknown = await response.json().catch(() => undefined);
-    if (!response.ok) throw apiErrorFrom(response.status, body);
-    const parsed = TokenPair.safeParse(body);
-    if (!parsed.success) throw new ApiError(response.status, 'invalid_response', 'Unexpected sign-in answer');
-    return parsed.data;
-  }
+  // Only the public sign-in routes: the access token these produce is what every other call carries.
+  const client = createApiClient({ baseUrl: server.baseUrl, fetch: (url, init) => deps.fetch(url, init) });
 
   const fresh = () => auth !== null && !needsRefresh(auth.expiresAt, deps.now());
 
@@ -101,12 +79,16 @@ export function createWebBridge(deps: WebBridgeDeps): WebBridge {
       }
       // Another tab rotated while this one waited for the lock, and its message already gave us the result.
       if (fresh() && (!force || current !== before)) return auth;
-      const response = await post('/api/v1/auth/refresh', { refreshToken: current });
-      if (REJECTED.has(response.status)) {
-        forget();
-        return null;
+      let pair: TokenPair;
+      try {
+        pair = await client.refresh({ body: { refreshToken: current } });
+      } catch (error) {
+        if (isApiError(error) && REJECTED.has(error.status)) {
+          forget();
+          return null;
+        }
+        throw error;
       }
-      const pair = await readTokenPair(response);
       const next = adopt(pair);
       tabSync?.publish({ type: 'rotated', previous: current, next: pair.refreshToken, auth: next });
       return next;
@@ -132,17 +114,15 @@ export function createWebBridge(deps: WebBridgeDeps): WebBridge {
     getServer: async () => server,
     getAuth,
     async login(request: LoginRequest) {
-      const pair = await readTokenPair(await post('/api/v1/auth/login', request));
-      return adopt(pair);
+      return adopt(await client.login({ body: request }));
     },
     async logout() {
       const refreshToken = storedRefreshToken();
-      const accessToken = auth?.accessToken;
       forget();
       if (!refreshToken) return;
       tabSync?.publish({ type: 'signed-out', refreshToken });
       // Revocation is best effort: the token is already gone from this tab either way.
-      await post('/api/v1/auth/logout', { refreshToken }, accessToken).catch(() => undefined);
+      await client.logout({ body: { refreshToken } }).catch(() => undefined);
     },
     getAccessToken: async () => (await getAuth())?.accessToken ?? null,
     refreshAccessToken: async () => (await refresh(true))?.accessToken ?? null,

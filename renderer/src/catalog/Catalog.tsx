@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
+import { useServices } from '../app/services-context';
 import { categoriesOf, filterTemplates } from './filter-templates';
 import { TemplateCard } from './TemplateCard';
 import { useTemplates } from './templates-store';
 
 export function Catalog() {
+  const { api } = useServices();
   const templates = useTemplates((s) => s.templates);
   const status = useTemplates((s) => s.status);
   const error = useTemplates((s) => s.error);
@@ -11,8 +13,8 @@ export function Catalog() {
   const [category, setCategory] = useState('');
 
   useEffect(() => {
-    void useTemplates.getState().load();
-  }, []);
+    void useTemplates.getState().load(api);
+  }, [api]);
 
   const categories = useMemo(() => categoriesOf(templates), [templates]);
   const shown = useMemo(() => filterTemplates(templates, { q, category }), [templates, q, category]);
@@ -49,7 +51,7 @@ export function Catalog() {
         <div className="empty">
           <p className="empty-title">The catalog could not be loaded</p>
           <p className="muted">{error}</p>
-          <button type="button" className="btn" onClick={() => void useTemplates.getState().load()}>
+          <button type="button" className="btn" onClick={() => void useTemplates.getState().load(api)}>
             Try again
           </button>
         </div>

@@ -1,37 +1,16 @@
 import { useState } from 'react';
 import type { TemplateDto } from '../../../protocol';
-import { describeError } from '../api/errors';
-import { api } from '../app/services';
-import { launchToastKey } from '../sessions/launch-outcomes';
-import { useSessions } from '../sessions/sessions-store';
-import { useNotices } from '../ui/notices-store';
-
-async function launch(template: TemplateDto): Promise<void> {
-  try {
-    const session = await api.createSession({ template: template.name });
-    const sessions = useSessions.getState();
-    sessions.upsert(session);
-    sessions.markLaunched(session.name);
-    useNotices.getState().clearError('launch');
-    useNotices.getState().toast({
-      tone: 'info',
-      message: `Starting ${template.displayName}…`,
-      key: launchToastKey(session.name),
-    });
-  } catch (error) {
-    useNotices
-      .getState()
-      .reportError('launch', `Could not launch ${template.displayName}. ${describeError(error)}`);
-  }
-}
+import { useServices } from '../app/services-context';
+import { launchSession } from '../sessions/session-commands';
 
 export function TemplateCard({ template }: { template: TemplateDto }) {
+  const services = useServices();
   const [launching, setLaunching] = useState(false);
   const headingId = `template-${template.name}-title`;
 
   async function onLaunch() {
     setLaunching(true);
-    await launch(template);
+    await launchSession(services, template);
     setLaunching(false);
   }
 

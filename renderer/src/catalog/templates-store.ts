@@ -1,20 +1,19 @@
 import { create } from 'zustand';
-import type { TemplateDto } from '../../../protocol';
+import type { ApiClient, TemplateDto } from '../../../protocol';
 import { describeError } from '../api/errors';
-import { api } from '../app/services';
 
 interface TemplatesStore {
   templates: readonly TemplateDto[];
   status: 'idle' | 'loading' | 'ready' | 'error';
   error: string | null;
-  load(): Promise<void>;
+  load(api: Pick<ApiClient, 'listTemplates'>): Promise<void>;
 }
 
 export const useTemplates = create<TemplatesStore>()((set, get) => ({
   templates: [],
   status: 'idle',
   error: null,
-  async load() {
+  async load(api) {
     if (get().status === 'loading') return;
     set({ status: 'loading', error: null });
     try {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { UserDto } from '../../../protocol';
-import { bridge } from '../app/services';
+import { useServices } from '../app/services-context';
 import { useAuth } from '../auth/auth-store';
 import { useSessions } from '../sessions/sessions-store';
 import { Logo } from '../ui/Logo';
@@ -12,6 +12,7 @@ const connectionText = {
 } as const;
 
 export function Header({ user }: { user: UserDto }) {
+  const { bridge } = useServices();
   const connection = useSessions((s) => s.connection);
   const [signingOut, setSigningOut] = useState(false);
 

@@ -1,26 +1,14 @@
 import { useState } from 'react';
-import type { SessionDto } from '../../../protocol';
+import { allowedActions, type SessionDto } from '../../../protocol';
+import { useServices } from '../app/services-context';
 import { useTemplateTitle } from '../catalog/templates-store';
 import { relativeTime } from '../format/relative-time';
 import { StateBadge } from './StateBadge';
-import { availableActions, type SessionAction } from './session-actions';
+import { actionLabel as labels, type SessionAction, actionStyle as styles } from './session-actions';
 import { runSessionAction } from './session-commands';
 
-const labels: Record<SessionAction, string> = {
-  open: 'Open',
-  hibernate: 'Hibernate',
-  wake: 'Wake',
-  terminate: 'Terminate',
-};
-
-const styles: Record<SessionAction, string> = {
-  open: 'btn btn-primary',
-  hibernate: 'btn',
-  wake: 'btn',
-  terminate: 'btn btn-danger-ghost',
-};
-
 export function SessionRow({ session, now }: { session: SessionDto; now: number }) {
+  const services = useServices();
   const title = useTemplateTitle(session.template);
   const [busy, setBusy] = useState<SessionAction | null>(null);
   const { name, state } = session;
@@ -28,7 +16,7 @@ export function SessionRow({ session, now }: { session: SessionDto; now: number 
 
   async function run(action: SessionAction) {
     setBusy(action);
-    await runSessionAction(action, session);
+    await runSessionAction(services, action, session);
     setBusy(null);
   }
 
@@ -53,7 +41,7 @@ export function SessionRow({ session, now }: { session: SessionDto; now: number 
         )}
       </div>
       <div className="session-actions">
-        {availableActions(state).map((action) => (
+        {allowedActions(state).map((action) => (
           <button
             key={action}
             type="button"

@@ -1,20 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { SessionState } from '../../../protocol';
-import { availableActions, isTransitional, stateLabel } from './session-actions';
+import { allowedActions, SessionAction, SessionState } from '../../../protocol';
+import { actionLabel, actionStyle, isTransitional, stateLabel } from './session-actions';
 
-describe('availableActions', () => {
+describe('row actions', () => {
+  // The row shows allowedActions(state) in the policy's order; the policy itself is tested in protocol/.
   it.each([
-    ['pending', ['terminate']],
-    ['starting', ['terminate']],
+    ['pending', ['open', 'terminate']],
+    ['starting', ['open', 'terminate']],
     ['running', ['open', 'hibernate', 'terminate']],
-    ['hibernating', ['terminate']],
+    ['hibernating', ['open', 'terminate']],
     ['hibernated', ['open', 'wake', 'terminate']],
-    ['waking', ['terminate']],
+    ['waking', ['open', 'terminate']],
     ['terminating', []],
     ['terminated', []],
     ['failed', ['terminate']],
   ] as const)('%s → %j', (state, expected) => {
-    expect(availableActions(state)).toEqual(expected);
+    expect(allowedActions(state)).toEqual(expected);
+  });
+
+  it('labels and styles every action', () => {
+    for (const action of SessionAction.options) {
+      expect(actionLabel[action]).toBeTruthy();
+      expect(actionStyle[action]).toMatch(/^btn/);
+    }
   });
 });
 

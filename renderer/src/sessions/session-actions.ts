@@ -1,17 +1,21 @@
-import type { SessionState } from '../../../protocol';
+import type { SessionAction, SessionState } from '../../../protocol';
 
-export type SessionAction = 'open' | 'hibernate' | 'wake' | 'terminate';
+// Which actions a state allows is the protocol's one policy (allowedActions); this is how they look.
+export type { SessionAction } from '../../../protocol';
 
-/** Actions the backend accepts in `state`, in the order the row shows them. */
-export function availableActions(state: SessionState): SessionAction[] {
-  const actions: SessionAction[] = [];
-  // Opening a hibernated session is allowed: asking for a viewer ticket wakes it.
-  if (state === 'running' || state === 'hibernated') actions.push('open');
-  if (state === 'running') actions.push('hibernate');
-  if (state === 'hibernated') actions.push('wake');
-  if (state !== 'terminated' && state !== 'terminating') actions.push('terminate');
-  return actions;
-}
+export const actionLabel: Record<SessionAction, string> = {
+  open: 'Open',
+  hibernate: 'Hibernate',
+  wake: 'Wake',
+  terminate: 'Terminate',
+};
+
+export const actionStyle: Record<SessionAction, string> = {
+  open: 'btn btn-primary',
+  hibernate: 'btn',
+  wake: 'btn',
+  terminate: 'btn btn-danger-ghost',
+};
 
 /** States in which the session is on its way somewhere, shown with a progress cue. */
 export function isTransitional(state: SessionState): boolean {

@@ -1,6 +1,5 @@
 import { create } from 'zustand';
-import type { SessionDto } from '../../../protocol';
-import type { EventsStatus } from '../events/events-client';
+import type { EventsStatus, SessionDto } from '../../../protocol';
 import { emptySessions, replaceSessions, type SessionsState, upsertSession } from './sessions-reducers';
 
 interface SessionsStore extends SessionsState {

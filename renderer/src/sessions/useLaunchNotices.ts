@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { bridge } from '../app/services';
+import { useServices } from '../app/services-context';
 import { useTemplates } from '../catalog/templates-store';
 import { useNotices } from '../ui/notices-store';
 import { launchOutcomes, launchToastKey } from './launch-outcomes';
@@ -13,6 +13,7 @@ const titleOf = (template: string) =>
  * window popping up seconds after a click is jarring, and the user may have moved on.
  */
 export function useLaunchNotices(): void {
+  const { bridge } = useServices();
   useEffect(
     () =>
       useSessions.subscribe((state) => {
@@ -39,6 +40,6 @@ export function useLaunchNotices(): void {
           }
         }
       }),
-    [],
+    [bridge],
   );
 }

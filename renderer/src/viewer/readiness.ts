@@ -4,7 +4,10 @@ export type ViewerStatus = 'connecting' | 'connected' | 'disconnected' | 'error'
 
 export type Readiness = 'connect' | 'wait' | 'ended' | 'failed';
 
-/** Whether a VNC connection can be made to a session in `state` now, later, or never. */
+/**
+ * Whether a session in `state` can be viewed now, after a wait (the server holds the VNC socket
+ * until it runs), or never; the viewer connects at once in the first two cases.
+ */
 export function readiness(state: SessionState | undefined): Readiness {
   switch (state) {
     // Unknown (list not loaded, or events down): try, since the server knows better.

@@ -1,124 +1,50 @@
-import type RFB from '@novnc/novnc';
 import { type RefObject, useCallback, useEffect, useRef, useState } from 'react';
-import { describeError } from '../api/errors';
-import { vncUrl } from '../api/urls';
-import { api, bridge } from '../app/services';
+import { useServices } from '../app/services-context';
 import { useSessions } from '../sessions/sessions-store';
 import { loadRfb } from '../vnc/load-rfb';
-import { disconnectMessage, type ViewerStatus, waitingMessage } from './readiness';
-import { untilReady } from './until-ready';
+import {
+  type CreateRfb,
+  createViewerConnection,
+  type ViewerConnection,
+  type ViewerView,
+} from './viewer-connection';
 
-export interface ViewerView {
-  status: ViewerStatus;
-  message: string;
-}
+export type { ViewerView } from './viewer-connection';
 
-const sessionState = (name: string) => useSessions.getState().byName[name]?.session.state;
+const loadCreateRfb = async (): Promise<CreateRfb> => {
+  const Rfb = await loadRfb();
+  return (target, url, options) => new Rfb(target, url, options);
+};
 
-/**
- * Connects noVNC to a session: a fresh single-use ticket per attempt, the VNC password handed
- * straight to noVNC (never stored, logged or put in a URL).
- */
+/** Binds a viewer connection to the screen element, the live sessions store and React state. */
 export function useVncViewer(name: string, screenRef: RefObject<HTMLDivElement | null>) {
+  const { api, bridge } = useServices();
   const [view, setView] = useState<ViewerView>({ status: 'connecting', message: 'Connecting…' });
-  const attemptRef = useRef<AbortController | null>(null);
-  const rfbRef = useRef<RFB | null>(null);
-  const statusRef = useRef<ViewerStatus>('connecting');
-
-  const closeRfb = useCallback(() => {
-    const rfb = rfbRef.current;
-    rfbRef.current = null;
-    rfb?.disconnect();
-  }, []);
-
-  const connect = useCallback(() => {
-    attemptRef.current?.abort();
-    closeRfb();
-    const attempt = new AbortController();
-    attemptRef.current = attempt;
-    const { signal } = attempt;
-    const show = (status: ViewerStatus, message: string) => {
-      if (signal.aborted) return;
-      statusRef.current = status;
-      setView({ status, message });
-    };
-
-    async function run(): Promise<void> {
-      show('connecting', 'Requesting access…');
-      let ticket = await api.viewerTicket(name);
-      const outcome = await untilReady(name, signal, (state) => show('connecting', waitingMessage(state)));
-      if (outcome === 'aborted') return;
-      if (outcome === 'ended') return show('error', 'The session has ended.');
-      if (outcome === 'failed') {
-        const reason = useSessions.getState().byName[name]?.session.status.message;
-        return show('error', reason ? `The session failed: ${reason}` : 'The session failed.');
-      }
-      // The first ticket is short-lived and may have expired while the session started.
-      if (outcome === 'waited') ticket = await api.viewerTicket(name);
-      const [Rfb, server] = await Promise.all([loadRfb(), bridge.getServer()]);
-      const target = screenRef.current;
-      if (signal.aborted || !target) return;
-
-      show('connecting', 'Connecting…');
-      const rfb = new Rfb(target, vncUrl(server.baseUrl, name, ticket.ticket), {
-        credentials: { password: ticket.vncPassword },
-      });
-      rfbRef.current = rfb;
-      rfb.scaleViewport = true;
-      rfb.resizeSession = true;
-      rfb.focusOnClick = true;
-      let failed = false;
-      const fail = (message: string) => {
-        failed = true;
-        show('error', message);
-      };
-
-      rfb.addEventListener('connect', () => {
-        show('connected', '');
-        rfb.focus();
-      });
-      rfb.addEventListener('disconnect', (event) => {
-        if (rfbRef.current === rfb) rfbRef.current = null;
-        if (!failed) show('disconnected', disconnectMessage(sessionState(name), event.detail.clean));
-      });
-      rfb.addEventListener('credentialsrequired', (event) => {
-        fail(
-          `The session asked for credentials this viewer does not have (${event.detail.types.join(', ')}).`,
-        );
-        rfb.disconnect();
-      });
-      rfb.addEventListener('securityfailure', (event) => {
-        const reason = event.detail.reason ? `: ${event.detail.reason}` : '';
-        fail(`The session refused the connection${reason}. Reconnect to try with a new ticket.`);
-      });
-    }
-
-    run().catch((error: unknown) => show('error', describeError(error)));
-  }, [name, screenRef, closeRfb]);
+  const connectionRef = useRef<ViewerConnection | null>(null);
 
   useEffect(() => {
-    connect();
+    const connection = createViewerConnection({
+      name,
+      api,
+      baseUrl: async () => (await bridge.getServer()).baseUrl,
+      loadRfb: loadCreateRfb,
+      target: () => screenRef.current,
+      session: () => useSessions.getState().byName[name]?.session,
+      onSession: (session) => useSessions.getState().upsert(session),
+      onView: setView,
+    });
+    connectionRef.current = connection;
+    connection.connect();
+    const unsubscribe = useSessions.subscribe((state, previous) => {
+      if (state.byName[name] !== previous.byName[name]) connection.sessionChanged();
+    });
     return () => {
-      attemptRef.current?.abort();
-      closeRfb();
+      unsubscribe();
+      connection.dispose();
+      if (connectionRef.current === connection) connectionRef.current = null;
     };
-  }, [connect, closeRfb]);
+  }, [name, api, bridge, screenRef]);
 
-  // A session woken elsewhere (tray, dashboard) comes back without the user having to click.
-  const state = useSessions((s) => s.byName[name]?.session.state);
-  const previousState = useRef(state);
-  useEffect(() => {
-    const previous = previousState.current;
-    previousState.current = state;
-    if (
-      state === 'running' &&
-      previous !== undefined &&
-      previous !== 'running' &&
-      statusRef.current === 'disconnected'
-    ) {
-      connect();
-    }
-  }, [state, connect]);
-
-  return { view, reconnect: connect };
+  const reconnect = useCallback(() => connectionRef.current?.connect(), []);
+  return { view, reconnect };
 }

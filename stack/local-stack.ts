@@ -1,9 +1,11 @@
-import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { LocalRuntime, localRuntimeAvailable, type Runtime, startAgent } from '../agent';
+import { startAgent } from '../agent';
+import type { BackendConfig } from '../backend/config';
+import { type ControlPlane, createControlPlane } from '../backend/control-plane';
 import type { RuntimeName } from '../protocol';
-import type { BackendConfig } from './config';
-import { type ControlPlane, createControlPlane } from './control-plane';
+import { createRuntime } from './runtime-factory';
+
+export { StackError } from './runtime-factory';
 
 export const STACK_VERSION = '0.1.0';
 
@@ -21,25 +23,6 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-export class StackError extends Error {
-  override name = 'StackError';
-}
-
-function createRuntime(name: RuntimeName | undefined, config: BackendConfig, logger: Logger): Runtime {
-  const wanted = name ?? 'local';
-  if (wanted === 'kubernetes') {
-    throw new StackError(
-      'the kubernetes runtime is not available in this build yet; use STREAMSPACE_RUNTIME=local',
-    );
-  }
-  if (!localRuntimeAvailable()) {
-    throw new StackError(
-      'the local runtime needs Linux with TigerVNC (Xvnc) installed: apt install tigervnc-standalone-server',
-    );
-  }
-  return new LocalRuntime({ stateDir: join(config.dataDir, 'local-runtime'), logger });
-}
-
 /**
  * The local single-user stack: the control plane on loopback and an agent that dials it over the
  * same protocol a remote agent uses, in one process.
@@ -49,7 +32,7 @@ export async function startLocalStack(
   logger: Logger,
   options: LocalStackOptions,
 ): Promise<LocalStack> {
-  const runtime = createRuntime(options.runtime, config, logger);
+  const runtime = createRuntime(options.runtime, { dataDir: config.dataDir, logger });
   const controlPlane = await createControlPlane(config, logger);
   let url: string;
   try {

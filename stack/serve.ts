@@ -3,11 +3,11 @@
  * main forks it with an IPC channel it reports readiness there instead of relying on stdout.
  */
 import { parseArgs } from 'node:util';
+import { ConfigError, configFromEnv } from '../backend/config';
+import { createLogger } from '../backend/logger';
+import { appPaths, findAppRoot } from '../backend/paths';
 import { RuntimeName, type StackMessage } from '../protocol';
-import { ConfigError, configFromEnv } from './config';
-import { createLogger } from './logger';
-import { appPaths, findAppRoot } from './paths';
-import { StackError, startLocalStack } from './stack';
+import { StackError, startLocalStack } from './local-stack';
 
 function tell(message: StackMessage): void {
   process.send?.(message);

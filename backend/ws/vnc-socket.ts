@@ -1,0 +1,88 @@
+import type { Logger } from 'pino';
+import WebSocket, { WebSocketServer } from 'ws';
+import { canPerform, SessionName, VncQuery } from '../../protocol';
+import type { Metrics } from '../ops/metrics';
+import type { SessionService } from '../sessions/service';
+import type { SessionStore } from '../sessions/store';
+import { pipeWebSockets } from '../vnc/pipe';
+import type { TicketBook } from '../vnc/tickets';
+import type { TunnelBroker } from '../vnc/tunnels';
+import { reject, type UpgradeRequest } from './reject';
+
+/** Per-frame cap: large enough for RFB updates, small enough that a peer cannot balloon memory. */
+const MAX_PAYLOAD = 4 * 1024 * 1024;
+const STREAM_HIGH_WATER = 256 * 1024;
+
+export interface VncSocketDeps {
+  sessions: SessionService;
+  store: SessionStore;
+  tickets: TicketBook;
+  tunnels: TunnelBroker;
+  metrics: Metrics;
+  logger: Logger;
+  /** How long a viewer of a starting, waking or hibernated session waits for it to run. */
+  viewerWaitMs: number;
+}
+
+/**
+ * /sessions/:name/vnc: the viewer's binary RFB stream. The socket is accepted at once and held,
+ * reading nothing, until the session runs (woken if it was hibernated); then it is piped to the
+ * agent's stream. One ticket, one wait, in one place.
+ */
+export function vncSocket(deps: VncSocketDeps) {
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_PAYLOAD });
+  const log = deps.logger;
+
+  async function accept(viewer: WebSocket, name: string, userId: string): Promise<void> {
+    deps.sessions.viewerOpened(name);
+    deps.metrics.vncConnections.inc();
+    // Nothing may be read from the viewer until the agent side exists to take it.
+    viewer.pause();
+    const gone = new AbortController();
+    viewer.on('close', () => {
+      gone.abort();
+      deps.metrics.vncConnections.dec();
+      void deps.sessions
+        .viewerClosed(name)
+        .catch((err: unknown) => log.warn({ err }, 'could not record viewer close'));
+    });
+    viewer.on('error', () => viewer.terminate());
+    try {
+      const problem = await deps.sessions.readyForViewer(userId, name, deps.viewerWaitMs, gone.signal);
+      if (gone.signal.aborted) return;
+      if (problem) throw new Error(problem);
+      const session = await deps.store.get(name);
+      if (!session?.agentId) throw new Error('session has no agent');
+      const agentSide = await deps.tunnels.open(session.agentId, name);
+      if (gone.signal.aborted) {
+        agentSide.close();
+        return;
+      }
+      pipeWebSockets(viewer, agentSide, {
+        highWaterMark: STREAM_HIGH_WATER,
+        onBytes: (direction, n) => deps.metrics.vncBytes.inc({ direction }, n),
+      });
+      viewer.resume();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      log.info({ session: name, reason: message }, 'viewer could not be connected');
+      if (viewer.readyState === WebSocket.OPEN) viewer.close(4503, message.slice(0, 120));
+    }
+  }
+
+  return {
+    wss,
+    async handle({ req, socket, head, params, url }: UpgradeRequest): Promise<void> {
+      const name = SessionName.safeParse(params.name);
+      const query = VncQuery.safeParse(Object.fromEntries(url.searchParams));
+      if (!name.success || !query.success)
+        return reject(socket, 400, 'expected /sessions/<name>/vnc?ticket=<ticket>');
+      const grant = deps.tickets.consume(query.data.ticket, name.data);
+      if (!grant) return reject(socket, 401, 'viewer ticket is invalid, expired or already used');
+      const session = await deps.store.get(name.data);
+      if (!session || session.userId !== grant.userId) return reject(socket, 404, 'no such session');
+      if (!canPerform(session.state, 'open')) return reject(socket, 409, `session is ${session.state}`);
+      wss.handleUpgrade(req, socket, head, (ws) => void accept(ws, name.data, grant.userId));
+    },
+  };
+}
