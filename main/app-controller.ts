@@ -1,27 +1,29 @@
-import type { ServerInfo, SessionDto } from '../protocol';
-import { AuthSession, type FetchLike } from './auth-session';
-import { BackendClient } from './backend-client';
+import {
+  apiWebSocketUrl,
+  type BackoffOptions,
+  type CommandAccepted,
+  type ServerInfo,
+  type SessionDto,
+} from '../protocol';
+import type { FetchLike } from './auth-session';
+import {
+  Connection,
+  type ConnectionLogger,
+  type Link,
+  messageOf,
+  type StackLike,
+  summary,
+} from './connection';
 import type { CredentialStore } from './credentials';
-import { CodedError } from './errors';
+import { wsEventsSocket } from './events-socket';
 import type { IpcHandlers } from './ipc';
-import { Poller } from './poller';
+import { createIpcHandlers } from './ipc-handlers';
 import type { Profile, ProfileStore } from './profiles';
-import type { StackState } from './stack-supervisor';
-import type { ProfileSummary, TrayActions, TrayState } from './tray-menu';
+import { type CreateEventsSocket, TrayFeed } from './tray-feed';
+import type { TrayActions, TrayState } from './tray-menu';
 import type { Store } from './tray-store';
 
-/** The part of StackSupervisor the controller uses. */
-export interface StackLike {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  getState(): StackState;
-  subscribe(listener: (state: StackState) => void): () => void;
-}
-
-export interface ControllerLogger {
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-}
+export type { StackLike } from './connection';
 
 export interface AppControllerOptions {
   profiles: ProfileStore;
@@ -30,10 +32,13 @@ export interface AppControllerOptions {
   store: Store<TrayState>;
   /** Called once, the first time the local profile is used. */
   createStack: () => StackLike;
-  pollIntervalMs?: number;
+  /** The /events socket; the `ws` package unless a test says otherwise. */
+  createEventsSocket?: CreateEventsSocket;
+  /** Reconnect delays of the /events socket. */
+  eventsBackoff?: BackoffOptions;
   /** How long the renderer's first calls wait for a control plane that is still starting. */
   serverWaitMs?: number;
-  log?: ControllerLogger;
+  log?: ConnectionLogger;
   /** Windows of the old profile's sessions mean nothing now. */
   onProfileSwitched?: (profile: Profile) => void;
   /** Same profile, new URL (the local stack restarted on another port). */
@@ -41,10 +46,6 @@ export interface AppControllerOptions {
   onSessionLaunched?: (session: SessionDto) => void;
   /** A tray action failed; there is no window to show it in. */
   notify?: (title: string, message: string) => void;
-}
-
-function summary(profile: Profile): ProfileSummary {
-  return { id: profile.id, name: profile.name, mode: profile.mode };
 }
 
 export function initialTrayState(profiles: ProfileStore): TrayState {
@@ -57,280 +58,93 @@ export function initialTrayState(profiles: ProfileStore): TrayState {
   };
 }
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /**
- * Ties the active profile to a control plane: starts the local stack or uses the remote URL, keeps a
- * sign-in, polls templates and sessions into the tray store, and answers the renderer's IPC calls.
+ * Main's composition of its logic: the connection to the active profile's control plane, the tray
+ * feed it runs while signed in, the tray's session actions and the renderer's IPC handlers.
  */
 export class AppController {
-  private profile: Profile;
-  /** Bumped on every profile switch; async work started for an older one drops its result. */
-  private generation = 0;
-  private server: ServerInfo | null = null;
-  private auth: AuthSession | null = null;
-  private client: BackendClient | null = null;
-  private stack: StackLike | null = null;
-  private readonly serverWaiters = new Set<(server: ServerInfo) => void>();
-  private readonly poller: Poller;
+  private readonly connection: Connection;
+  private feed: TrayFeed | null = null;
 
   constructor(private readonly options: AppControllerOptions) {
-    this.profile = options.profiles.active();
-    this.poller = new Poller(() => this.poll(), options.pollIntervalMs ?? 3_000);
+    this.connection = new Connection({ ...options, createFeed: (link) => this.createFeed(link) });
   }
 
-  async start(): Promise<void> {
-    await this.activate(this.options.profiles.active());
+  start(): Promise<void> {
+    return this.connection.start();
   }
 
-  async switchProfile(id: string): Promise<void> {
-    if (id === this.profile.id) return;
-    const profile = await this.options.profiles.setActive(id);
-    this.options.onProfileSwitched?.(profile);
-    await this.activate(profile);
+  switchProfile(id: string): Promise<void> {
+    return this.connection.switchProfile(id);
   }
 
   /** Quit: nothing may restart the stack after this. */
-  async shutdown(): Promise<void> {
-    this.generation += 1;
-    this.poller.stop();
-    await this.stack?.stop();
+  shutdown(): Promise<void> {
+    return this.connection.shutdown();
   }
 
   currentServer(): ServerInfo | null {
-    return this.server;
+    return this.connection.currentServer();
   }
 
   /** The tray's session and launch actions; window actions are the adapter's. */
   sessionActions(): Pick<TrayActions, 'launch' | 'hibernate' | 'wake' | 'terminate' | 'switchProfile'> {
-    const run = (title: string, action: (client: BackendClient) => Promise<unknown>) => {
-      const client = this.client;
-      if (!client) {
+    const notify = (title: string, error: unknown) => this.options.notify?.(title, messageOf(error));
+    const run = (title: string, action: (link: Link) => Promise<SessionDto>) => {
+      const link = this.connection.link();
+      if (!link) {
         this.options.notify?.(title, 'Not connected');
         return;
       }
-      action(client)
-        .then(() => this.poller.kick())
-        .catch((error: unknown) => this.options.notify?.(title, messageOf(error)));
+      const feed = this.feed;
+      // The answer already says what the session became; its event will say the same.
+      action(link)
+        .then((session) => feed?.apply(session))
+        .catch((error: unknown) => notify(title, error));
     };
+    const command = (accepted: Promise<CommandAccepted>) => accepted.then((a) => a.session);
     return {
       launch: (template) =>
-        run(`Could not launch ${template}`, async (client) => {
-          const session = await client.createSession(template);
+        run(`Could not launch ${template}`, async ({ client }) => {
+          const session = await client.createSession({ body: { template } });
           this.options.onSessionLaunched?.(session);
+          return session;
         }),
-      hibernate: (name) => run('Could not hibernate the session', (client) => client.hibernate(name)),
-      wake: (name) => run('Could not wake the session', (client) => client.wake(name)),
-      terminate: (name) => run('Could not terminate the session', (client) => client.terminate(name)),
+      hibernate: (name) =>
+        run('Could not hibernate the session', ({ client }) =>
+          command(client.hibernateSession({ params: { name } })),
+        ),
+      wake: (name) =>
+        run('Could not wake the session', ({ client }) => command(client.wakeSession({ params: { name } }))),
+      terminate: (name) =>
+        run('Could not terminate the session', ({ client }) =>
+          command(client.terminateSession({ params: { name } })),
+        ),
       switchProfile: (id) => {
-        this.switchProfile(id).catch((error: unknown) =>
-          this.options.notify?.('Could not switch profile', messageOf(error)),
-        );
+        this.switchProfile(id).catch((error: unknown) => notify('Could not switch profile', error));
       },
     };
   }
 
   ipcHandlers(openSession: (name: string) => void): IpcHandlers {
-    return {
-      'server:get': () => this.waitForServer(),
-      'auth:get': async () => {
-        await this.waitForServer();
-        return (await this.auth?.ensure()) ?? null;
-      },
-      'auth:login': async (request) => {
-        await this.waitForServer();
-        const auth = this.requireAuth();
-        const state = await auth.login(request);
-        this.poller.kick();
-        return state;
-      },
-      'auth:logout': async () => {
-        await this.auth?.logout();
-      },
-      'auth:token': async () => {
-        await this.waitForServer();
-        return (await this.auth?.accessToken()) ?? null;
-      },
-      'auth:refresh': async () => {
-        await this.waitForServer();
-        this.auth?.invalidate();
-        return (await this.auth?.accessToken()) ?? null;
-      },
-      'session:open': ({ name }) => {
-        openSession(name);
-      },
-    };
+    return createIpcHandlers(this.connection, openSession);
   }
 
-  private requireAuth(): AuthSession {
-    if (!this.auth) throw new CodedError('unavailable', 'Not connected to a server');
-    return this.auth;
-  }
-
-  private async activate(profile: Profile): Promise<void> {
-    const generation = ++this.generation;
-    this.profile = profile;
-    this.poller.stop();
-    this.auth = null;
-    this.client = null;
-    this.server = null;
-    this.options.store.set({
-      profile: summary(profile),
-      profiles: this.options.profiles.list().map(summary),
-      connection: 'starting',
-      connectionMessage: undefined,
-      templates: [],
-      sessions: [],
-    });
-
-    if (profile.mode === 'remote') {
-      // A remote profile needs no local stack; its sessions keep running in their own runtime.
-      this.stack
-        ?.stop()
-        .catch((error: unknown) => this.options.log?.warn({ error: messageOf(error) }, 'stack stop'));
-      await this.connect(profile.url, generation);
-      return;
-    }
-
-    const stack = this.ensureStack();
-    const state = stack.getState();
-    if (state.phase === 'ready') {
-      await this.connect(state.url, generation);
-      return;
-    }
-    try {
-      // A quick remote-and-back switch can find the stack still stopping; start() would then be a no-op.
-      if (state.phase === 'stopping') await stack.stop();
-      if (generation !== this.generation) return;
-      await stack.start();
-    } catch (error) {
-      if (generation === this.generation) {
-        this.options.store.set({ connection: 'error', connectionMessage: messageOf(error) });
-      }
-    }
-  }
-
-  private ensureStack(): StackLike {
-    if (!this.stack) {
-      this.stack = this.options.createStack();
-      this.stack.subscribe((state) => this.onStackState(state));
-    }
-    return this.stack;
-  }
-
-  private onStackState(state: StackState): void {
-    if (this.profile.mode !== 'local') return;
-    const generation = this.generation;
-    switch (state.phase) {
-      case 'starting':
-        this.poller.stop();
-        this.options.store.set({
-          connection: 'starting',
-          connectionMessage:
-            state.attempt > 1 ? `Restarting the local stack (attempt ${state.attempt})` : undefined,
-        });
-        return;
-      case 'crashed':
-        this.poller.stop();
-        this.options.store.set({
-          connection: 'error',
-          connectionMessage: `${state.message}; retrying in ${Math.ceil(state.retryInMs / 1000)} s`,
-        });
-        return;
-      case 'ready':
-        if (this.server?.baseUrl === state.url && this.auth) {
-          this.poller.start();
-          this.poller.kick();
-          return;
-        }
-        void this.connect(state.url, generation);
-        return;
-      default:
-        return;
-    }
-  }
-
-  private async connect(baseUrl: string, generation: number): Promise<void> {
-    const profile = this.profile;
-    const previous = this.server;
-    const auth = new AuthSession({
-      fetch: this.options.fetch,
-      baseUrl,
-      profile: { id: profile.id, mode: profile.mode },
-      credentials: this.options.credentials,
-      log: this.options.log,
-    });
-    auth.onChange((state) => {
-      if (generation !== this.generation || this.auth !== auth) return;
-      if (state === null && profile.mode === 'remote') {
-        this.options.store.set({ connection: 'signed_out', connectionMessage: undefined, sessions: [] });
-      }
-      this.poller.kick();
-    });
-    this.auth = auth;
-    this.client = new BackendClient({ fetch: this.options.fetch, baseUrl, token: () => auth.accessToken() });
-    this.setServer({ baseUrl, mode: profile.mode });
-    if (previous && previous.baseUrl !== baseUrl)
-      this.options.onServerMoved?.({ baseUrl, mode: profile.mode });
-
-    try {
-      const state = profile.mode === 'local' ? await auth.loginLocal() : await auth.resume();
-      if (generation !== this.generation) return;
-      if (!state) this.options.store.set({ connection: 'signed_out', connectionMessage: undefined });
-    } catch (error) {
-      if (generation !== this.generation) return;
-      this.options.store.set({ connection: 'error', connectionMessage: messageOf(error) });
-    }
-    this.poller.start();
-  }
-
-  private setServer(server: ServerInfo): void {
-    this.server = server;
-    for (const resolve of [...this.serverWaiters]) resolve(server);
-    this.serverWaiters.clear();
-  }
-
-  private waitForServer(): Promise<ServerInfo> {
-    if (this.server) return Promise.resolve(this.server);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.serverWaiters.delete(done);
-        const why = this.options.store.get().connectionMessage;
-        reject(new CodedError('unavailable', why ?? 'The server is not available yet'));
-      }, this.options.serverWaitMs ?? 60_000);
-      const done = (server: ServerInfo) => {
-        clearTimeout(timer);
-        resolve(server);
-      };
-      this.serverWaiters.add(done);
-    });
-  }
-
-  private async poll(): Promise<void> {
-    const { auth, client, generation } = this;
-    if (!auth || !client) return;
-    const current = () => generation === this.generation && this.auth === auth;
-    try {
-      const token = await auth.accessToken();
-      if (!current()) return;
-      if (!token) {
-        this.options.store.set({ connection: 'signed_out', connectionMessage: undefined, sessions: [] });
-        return;
-      }
-      const [templates, sessions] = await Promise.all([client.listTemplates(), client.listSessions()]);
-      if (!current()) return;
-      this.options.store.set({ connection: 'connected', connectionMessage: undefined, templates, sessions });
-    } catch (error) {
-      if (!current()) return;
-      if (error instanceof CodedError && error.code === 'unauthorized') {
-        // Refused before expiry: revoked, or the stack restarted with new keys. Refresh (or, locally,
-        // sign in again) on the next tick.
+  private createFeed(link: Link): TrayFeed {
+    const { auth } = link;
+    this.feed = new TrayFeed({
+      store: this.options.store,
+      client: link.client,
+      baseUrl: link.baseUrl,
+      eventsUrl: apiWebSocketUrl(link.baseUrl, 'events'),
+      token: () => auth.accessToken(),
+      refreshToken: () => {
         auth.invalidate();
-        this.options.store.set({ connection: 'starting', connectionMessage: 'Signing in again' });
-        return;
-      }
-      // Keep the last lists: with every action disabled they still tell the user what is running.
-      this.options.store.set({ connection: 'error', connectionMessage: messageOf(error) });
-    }
+        return auth.accessToken();
+      },
+      createSocket: this.options.createEventsSocket ?? wsEventsSocket,
+      backoff: this.options.eventsBackoff,
+    });
+    return this.feed;
   }
 }

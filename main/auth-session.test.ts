@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { apiPath, routes } from '../protocol';
 import { AuthSession } from './auth-session';
 import { LOCAL_ADMIN_PASSWORD_ACCOUNT, memoryCredentialStore } from './credentials';
 import { CodedError } from './errors';
@@ -39,7 +40,7 @@ describe('AuthSession', () => {
     expect(credentials.snapshot()).toEqual({ 'refresh-token:work': 'refresh-1' });
     expect(server.calls[0]).toMatchObject({
       method: 'POST',
-      path: '/api/v1/auth/login',
+      path: apiPath(routes.login),
       body: { username: 'admin', password: 'admin-pw' },
     });
     expect(await auth.accessToken()).toBe('access-1');
@@ -77,7 +78,7 @@ describe('AuthSession', () => {
     clock.advance(2_000);
     expect(await auth.accessToken()).toBe('access-2');
     expect(server.calls.at(-1)).toMatchObject({
-      path: '/api/v1/auth/refresh',
+      path: apiPath(routes.refresh),
       body: { refreshToken: 'refresh-1' },
     });
     expect(credentials.snapshot()).toEqual({ 'refresh-token:work': 'refresh-2' });
@@ -94,7 +95,7 @@ describe('AuthSession', () => {
       'access-2',
       'access-2',
     ]);
-    expect(server.countCalls('POST', '/api/v1/auth/refresh')).toBe(1);
+    expect(server.countCalls('POST', apiPath(routes.refresh))).toBe(1);
   });
 
   it('refreshes early once told the server refused the access token', async () => {
@@ -103,7 +104,7 @@ describe('AuthSession', () => {
     auth.invalidate();
     expect(await auth.accessToken()).toBe('access-2');
     expect(await auth.accessToken()).toBe('access-2');
-    expect(server.countCalls('POST', '/api/v1/auth/refresh')).toBe(1);
+    expect(server.countCalls('POST', apiPath(routes.refresh))).toBe(1);
   });
 
   it('keeps using a still-valid token while the server is briefly unreachable', async () => {
@@ -159,7 +160,7 @@ describe('AuthSession', () => {
     await auth.logout();
     expect(server.calls.at(-1)).toMatchObject({
       method: 'POST',
-      path: '/api/v1/auth/logout',
+      path: apiPath(routes.logout),
       body: { refreshToken: 'refresh-1' },
     });
     expect(auth.state()).toBeNull();
@@ -201,7 +202,7 @@ describe('AuthSession', () => {
       server.revokeAllRefreshTokens();
       clock.advance(15 * 60_000);
       expect(await auth.accessToken()).toBe('access-2');
-      expect(server.countCalls('POST', '/api/v1/auth/login')).toBe(2);
+      expect(server.countCalls('POST', apiPath(routes.login))).toBe(2);
     });
 
     it('fails clearly when the keychain lost the password', async () => {

@@ -1,6 +1,12 @@
-import { type AuthState, type LoginRequest, TokenPair } from '../protocol';
+import {
+  type ApiClient,
+  type AuthState,
+  createApiClient,
+  type LoginRequest,
+  type TokenPair,
+} from '../protocol';
 import { type CredentialStore, LOCAL_ADMIN_PASSWORD_ACCOUNT, refreshTokenAccount } from './credentials';
-import { CodedError, errorFromResponse, unreachable } from './errors';
+import { CodedError, coded } from './errors';
 
 export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
 
@@ -42,10 +48,16 @@ export class AuthSession {
   private readonly listeners = new Set<(state: AuthState | null) => void>();
   private readonly now: () => number;
   private readonly account: string;
+  private readonly api: ApiClient;
 
   constructor(private readonly options: AuthSessionOptions) {
     this.now = options.now ?? Date.now;
     this.account = refreshTokenAccount(options.profile.id);
+    this.api = createApiClient({
+      baseUrl: options.baseUrl,
+      fetch: options.fetch,
+      timeoutMs: options.requestTimeoutMs ?? 15_000,
+    });
   }
 
   get baseUrl(): string {
@@ -65,7 +77,7 @@ export class AuthSession {
   }
 
   async login(request: LoginRequest): Promise<AuthState> {
-    const pair = await this.post('/api/v1/auth/login', request, 'Sign-in');
+    const pair = await coded('Sign-in', () => this.api.login({ body: request }));
     return (await this.accept(pair)).state;
   }
 
@@ -129,8 +141,7 @@ export class AuthSession {
     this.setCurrent(null);
     if (refreshToken) {
       try {
-        const response = await this.send('/api/v1/auth/logout', { refreshToken }, current?.accessToken);
-        if (!response.ok) this.options.log?.warn({ status: response.status }, 'logout refused by the server');
+        await this.api.logout({ body: { refreshToken } });
       } catch (error) {
         // Signing out locally matters more than telling a server we cannot reach.
         this.options.log?.warn({ error: String(error) }, 'logout request failed');
@@ -153,7 +164,7 @@ export class AuthSession {
   private async doRefresh(refreshToken: string): Promise<Current | null> {
     let pair: TokenPair;
     try {
-      pair = await this.post('/api/v1/auth/refresh', { refreshToken }, 'Token refresh');
+      pair = await coded('Token refresh', () => this.api.refresh({ body: { refreshToken } }));
     } catch (error) {
       if (error instanceof CodedError && (error.status === 400 || error.status === 401)) {
         this.setCurrent(null);
@@ -203,32 +214,5 @@ export class AuthSession {
     const after = next?.state ?? null;
     if (before === after) return;
     for (const listener of [...this.listeners]) listener(after);
-  }
-
-  private async send(path: string, body: unknown, accessToken?: string): Promise<Response> {
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: 'application/json',
-    };
-    if (accessToken) headers.authorization = `Bearer ${accessToken}`;
-    try {
-      return await this.options.fetch(`${this.options.baseUrl}${path}`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 15_000),
-      });
-    } catch (error) {
-      throw unreachable(this.options.baseUrl, error);
-    }
-  }
-
-  private async post(path: string, body: unknown, what: string): Promise<TokenPair> {
-    const response = await this.send(path, body);
-    if (!response.ok) throw await errorFromResponse(response, what);
-    const parsed = TokenPair.safeParse(await response.json().catch(() => undefined));
-    if (!parsed.success)
-      throw new CodedError('internal', `${what}: unexpected answer from ${this.options.baseUrl}`);
-    return parsed.data;
   }
 }

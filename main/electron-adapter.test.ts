@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,10 +43,18 @@ describe.skipIf(missing.length > 0)(
       await mkdir(join(appPath, 'out', 'server'), { recursive: true });
       await mkdir(join(appPath, 'out', 'renderer'), { recursive: true });
       await mkdir(join(home, 'run'), { mode: 0o700 });
-      await copyFile(
-        join(root, 'main', 'testing', 'fake-stack-server.cjs'),
-        join(appPath, 'out', 'server', 'serve.js'),
-      );
+      // One self-contained file, as the real serve.js is: the copy runs outside this repository.
+      await build({
+        entryPoints: [join(root, 'main', 'testing', 'fake-stack-server.ts')],
+        outfile: join(appPath, 'out', 'server', 'serve.js'),
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        external: ['bufferutil', 'utf-8-validate'],
+        absWorkingDir: root,
+        logLevel: 'error',
+      });
       await writeFile(
         join(appPath, 'out', 'renderer', 'index.html'),
         '<!doctype html><title>StreamSpace</title>',

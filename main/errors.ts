@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiErrorBody, type IpcError } from '../protocol';
+import { ApiError, type IpcError } from '../protocol';
 
 export type IpcErrorShape = z.infer<typeof IpcError>;
 
@@ -15,29 +15,32 @@ export class CodedError extends Error {
   }
 }
 
+/**
+ * The typed client's failure in main's terms: no answer at all is `unreachable` (its message says
+ * which server), an answer that breaks the contract is `internal`; the rest keep the server's code,
+ * message and status.
+ */
+export function fromApiError(error: ApiError, what?: string): CodedError {
+  if (error.status === 0 || error.code === 'network') return new CodedError('unreachable', error.message);
+  if (error.code === 'invalid_response') {
+    const message = what ? `${what}: unexpected answer from the server` : error.message;
+    return new CodedError('internal', message, error.status);
+  }
+  return new CodedError(error.code, error.message, error.status);
+}
+
+/** Runs a typed-client call and rethrows its ApiError as a CodedError. */
+export async function coded<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw error instanceof ApiError ? fromApiError(error, what) : error;
+  }
+}
+
 export function toIpcError(error: unknown): IpcErrorShape {
+  if (error instanceof ApiError) return toIpcError(fromApiError(error));
   if (error instanceof CodedError) return { code: error.code, message: error.message };
   if (error instanceof z.ZodError) return { code: 'invalid_request', message: z.prettifyError(error) };
   return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
-}
-
-/** Turns a control-plane error answer into a CodedError, keeping the server's code and message. */
-export async function errorFromResponse(response: Response, what: string): Promise<CodedError> {
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    body = undefined;
-  }
-  const parsed = ApiErrorBody.safeParse(body);
-  if (parsed.success)
-    return new CodedError(parsed.data.error.code, parsed.data.error.message, response.status);
-  const code = response.status === 401 ? 'unauthorized' : response.status === 404 ? 'not_found' : 'internal';
-  return new CodedError(code, `${what} failed: HTTP ${response.status}`, response.status);
-}
-
-/** fetch rejects on network failures with messages like "fetch failed"; say what we were trying instead. */
-export function unreachable(baseUrl: string, cause: unknown): CodedError {
-  const detail = cause instanceof Error && cause.cause instanceof Error ? cause.cause.message : String(cause);
-  return new CodedError('unreachable', `Cannot reach ${baseUrl}: ${detail}`);
 }

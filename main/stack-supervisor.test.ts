@@ -80,6 +80,8 @@ async function supervisor(env: Record<string, string>, options: Partial<StackSup
     credentials,
     baseEnv: { PATH: process.env.PATH, ...env },
     backoff: { initialMs: 10, maxMs: 15 },
+    // No jitter: every delay is the full capped exponential one.
+    random: () => 1,
     readyTimeoutMs: 5_000,
     stopGraceMs: 2_000,
     onOutput: (stream, line) => output.push(`${stream}: ${line}`),

@@ -2,7 +2,7 @@ import { type ChildProcess, type ForkOptions, fork as nodeFork } from 'node:chil
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { STACK_ENV, StackMessage } from '../protocol';
+import { type BackoffOptions, backoffDelay, STACK_ENV, StackMessage } from '../protocol';
 import { type CredentialStore, LOCAL_ADMIN_PASSWORD_ACCOUNT } from './credentials';
 
 export type ForkFn = (modulePath: string, args: readonly string[], options: ForkOptions) => ChildProcess;
@@ -27,7 +27,9 @@ export interface StackSupervisorOptions {
   fork?: ForkFn;
   baseEnv?: NodeJS.ProcessEnv;
   readyTimeoutMs?: number;
-  backoff?: { initialMs: number; maxMs: number };
+  backoff?: BackoffOptions;
+  /** Jitter of the restart delay (protocol's backoffDelay); Math.random unless a test fixes it. */
+  random?: () => number;
   /** A child that stayed up this long is healthy again: the next crash restarts without delay growth. */
   stableAfterMs?: number;
   stopGraceMs?: number;
@@ -230,8 +232,7 @@ export class StackSupervisor {
     // The remembered port may have been taken meanwhile; the next attempt takes any free one.
     if (!wasReady && triedPort !== 0) this.port = 0;
     this.failures += 1;
-    const { initialMs, maxMs } = this.opts.backoff;
-    const retryInMs = Math.min(maxMs, initialMs * 2 ** (this.failures - 1));
+    const retryInMs = backoffDelay(this.failures - 1, this.opts.backoff, this.options.random);
     this.setState({ phase: 'crashed', message, retryInMs });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;

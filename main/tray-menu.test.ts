@@ -115,7 +115,7 @@ describe('buildTrayMenu', () => {
     expect(actions.wake).not.toHaveBeenCalled();
   });
 
-  it('offers Wake instead of Hibernate on a hibernated session', () => {
+  it('offers Wake instead of Hibernate on a hibernated session, and opening it', () => {
     const actions = fakeActions();
     const s = session('firefox', 'hibernated');
     const menu = buildTrayMenu(state({ sessions: [s] }), actions);
@@ -124,7 +124,8 @@ describe('buildTrayMenu', () => {
     expect(wake.enabled).toBe(true);
     wake.click?.();
     expect(actions.wake).toHaveBeenCalledWith(s.name);
-    expect(find(menu, `session:${s.name}:open`).enabled).toBe(false);
+    // Opening a hibernated session wakes it.
+    expect(find(menu, `session:${s.name}:open`).enabled).toBe(true);
   });
 
   const cases: Array<
@@ -133,9 +134,9 @@ describe('buildTrayMenu', () => {
     ['pending', { open: true, hibernate: false, terminate: true }],
     ['starting', { open: true, hibernate: false, terminate: true }],
     ['running', { open: true, hibernate: true, terminate: true }],
-    ['hibernating', { open: false, hibernate: false, terminate: true }],
-    ['hibernated', { open: false, wake: true, terminate: true }],
-    ['waking', { open: true, wake: false, terminate: true }],
+    ['hibernating', { open: true, hibernate: false, terminate: true }],
+    ['hibernated', { open: true, wake: true, terminate: true }],
+    ['waking', { open: true, hibernate: false, terminate: true }],
     ['terminating', { open: false, hibernate: false, terminate: false }],
     ['failed', { open: false, hibernate: false, terminate: true }],
   ];

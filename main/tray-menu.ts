@@ -1,4 +1,4 @@
-import type { SessionDto, SessionState, TemplateDto } from '../protocol';
+import { allowedActions, type SessionAction, type SessionDto, type TemplateDto } from '../protocol';
 
 export type ProfileMode = 'local' | 'remote';
 export type ConnectionStatus = 'starting' | 'connected' | 'error' | 'signed_out';
@@ -53,9 +53,6 @@ const connectionLabels: Record<ConnectionStatus, string> = {
   signed_out: 'Signed out',
 };
 
-/** Where a session may be viewed: a window on a session that cannot stream would only show an error. */
-const viewable: ReadonlySet<SessionState> = new Set(['pending', 'starting', 'running', 'waking']);
-
 function sessionMenu(
   session: SessionDto,
   displayName: string,
@@ -63,33 +60,30 @@ function sessionMenu(
   actions: TrayActions,
 ): MenuItemDescriptor {
   const { name, state } = session;
+  // The one session-action policy, shared with the backend's 409s and the dashboard.
+  const allowed = allowedActions(state);
+  const can = (action: SessionAction) => connected && allowed.includes(action);
   const items: MenuItemDescriptor[] = [
     {
       id: `session:${name}:open`,
       label: 'Open',
-      enabled: connected && viewable.has(state),
+      enabled: can('open'),
       click: () => actions.openSession(name),
     },
+    // One slot for the pair: Wake where the policy allows waking, Hibernate otherwise.
+    allowed.includes('wake')
+      ? { id: `session:${name}:wake`, label: 'Wake', enabled: can('wake'), click: () => actions.wake(name) }
+      : {
+          id: `session:${name}:hibernate`,
+          label: 'Hibernate',
+          enabled: can('hibernate'),
+          click: () => actions.hibernate(name),
+        },
   ];
-  if (state === 'hibernated' || state === 'waking') {
-    items.push({
-      id: `session:${name}:wake`,
-      label: 'Wake',
-      enabled: connected && state === 'hibernated',
-      click: () => actions.wake(name),
-    });
-  } else {
-    items.push({
-      id: `session:${name}:hibernate`,
-      label: 'Hibernate',
-      enabled: connected && state === 'running',
-      click: () => actions.hibernate(name),
-    });
-  }
   items.push(separator, {
     id: `session:${name}:terminate`,
     label: 'Terminate',
-    enabled: connected && state !== 'terminating',
+    enabled: can('terminate'),
     click: () => actions.terminate(name),
   });
   return {

@@ -17,8 +17,8 @@ export function createStore<T extends object>(initial: T): Store<T> {
     set(patch) {
       const changes = typeof patch === 'function' ? patch(state) : patch;
       const keys = Object.keys(changes) as Array<keyof T>;
-      // Polling hands over fresh but equal arrays every few seconds; rebuilding a native menu for that
-      // would flicker an open tray menu shut on some platforms.
+      // A resync after every reconnect hands over fresh but equal arrays; rebuilding a native menu for
+      // that would flicker an open tray menu shut on some platforms.
       if (keys.every((key) => isDeepStrictEqual(state[key], changes[key]))) return;
       const previous = state;
       state = { ...state, ...changes };

@@ -19,6 +19,7 @@ import type { AuditLog } from '../ops/audit';
 import { runtimesOf, type TemplateCatalog } from '../templates/catalog';
 import type { TicketBook } from '../vnc/tickets';
 import { sessionName, vncPassword } from './naming';
+import { reconcileAgent } from './reconcile';
 import type { SerialisedList } from './serialised-list';
 import { type SessionStore, toSessionDto } from './store';
 
@@ -269,44 +270,12 @@ export class SessionService implements SessionFacts {
     await this.store.transition(row.name, 'terminated', message);
   }
 
-  async reconcile(
-    agent: AgentRow,
-    reported: ReadonlyArray<{ name: string; state: ObservedState }>,
-  ): Promise<void> {
-    const reportedByName = new Map(reported.map((s) => [s.name, s.state]));
-    for (const row of await this.store.liveOnAgent(agent.id)) {
-      const theirs = reportedByName.get(row.name);
-      if (theirs === undefined || theirs === 'terminated') {
-        if (row.state === 'terminating') {
-          await this.store.transition(row.name, 'terminated', 'stopped');
-          continue;
-        }
-        // Not started yet: the queued start command will still create it.
-        if (row.state === 'pending' || (await this.commands.hasOpenStart(row.name))) continue;
-        await this.store.transition(row.name, 'failed', 'the agent no longer runs this session');
-        continue;
-      }
-      if (theirs === 'failed')
-        await this.store.transition(row.name, 'failed', 'the agent reports the session failed');
-      else if (theirs === 'running' && row.state === 'hibernating') continue;
-      else if (theirs === 'hibernated' && row.state === 'running') {
-        await this.store.transition(row.name, 'hibernating', 'found hibernated');
-        await this.store.transition(row.name, 'hibernated', 'found hibernated');
-      }
-    }
-    for (const [name, state] of reportedByName) {
-      if (state === 'terminated' || state === 'failed') continue;
-      const row = await this.store.get(name);
-      if (row && row.agentId === agent.id && row.state !== 'terminated' && row.state !== 'failed') continue;
-      this.logger.warn(
-        { agentId: agent.id, session: name },
-        'agent runs a session the database does not know; stopping it',
-      );
-      if (row && row.agentId === agent.id) {
-        await this.commands.enqueue(row, agent.id, 'stop_session');
-      } else {
-        this.commands.stopUnknown(agent.id, name);
-      }
-    }
+  /** What an agent says it runs, on its hello, against what the database says. */
+  reconcile(agent: AgentRow, reported: ReadonlyArray<{ name: string; state: ObservedState }>): Promise<void> {
+    return reconcileAgent(
+      { store: this.store, commands: this.commands, logger: this.logger },
+      agent,
+      reported,
+    );
   }
 }

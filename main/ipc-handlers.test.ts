@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { connected, setup, teardown, until } from './testing/controller-harness';
+
+afterEach(teardown);
+
+describe('IPC handlers', () => {
+  it('answers the renderer: server info once known, auth state, token', async () => {
+    const { controller, local } = await setup();
+    const handlers = controller.ipcHandlers(() => {});
+    const server = handlers['server:get'](undefined);
+    await controller.start();
+    await expect(server).resolves.toEqual({ baseUrl: local.baseUrl, mode: 'local' });
+    await expect(handlers['auth:get'](undefined)).resolves.toMatchObject({ user: { username: 'admin' } });
+    const token = await handlers['auth:token'](undefined);
+    expect(token).toMatch(/^access-/);
+    // A forced refresh gets a new token although the old one has not expired.
+    const refreshed = await handlers['auth:refresh'](undefined);
+    expect(refreshed).toMatch(/^access-/);
+    expect(refreshed).not.toBe(token);
+    await controller.shutdown();
+  });
+
+  it('tells the renderer why the server is not there yet after a while', async () => {
+    const { controller, store } = await setup();
+    store.set({ connectionMessage: 'Local stack exited with code 1' });
+    await expect(controller.ipcHandlers(() => {})['server:get'](undefined)).rejects.toMatchObject({
+      code: 'unavailable',
+      message: 'Local stack exited with code 1',
+    });
+  });
+
+  it('signs out a remote profile without a stored token, and signs in through IPC', async () => {
+    const { controller, store, stack, remote, credentials } = await setup({ active: 'work' });
+    await controller.start();
+    await until(store, (s) => s.connection === 'signed_out');
+    expect(stack.starts).toBe(0);
+    const handlers = controller.ipcHandlers(() => {});
+    await expect(handlers['auth:get'](undefined)).resolves.toBeNull();
+    await expect(handlers['auth:token'](undefined)).resolves.toBeNull();
+    await expect(handlers['server:get'](undefined)).resolves.toEqual({
+      baseUrl: remote.baseUrl,
+      mode: 'remote',
+    });
+
+    await expect(handlers['auth:login']({ username: 'alice', password: 'wrong' })).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+    const auth = await handlers['auth:login']({ username: 'alice', password: 'alice-pw' });
+    expect(auth.user.username).toBe('alice');
+    const state = await until(store, connected);
+    expect(state.templates.map((t) => t.name)).toEqual(['code']);
+    expect(await credentials.get('refresh-token:work')).toBe('refresh-1');
+    expect(remote.countRoute('listSessions')).toBeGreaterThan(0);
+
+    await handlers['auth:logout'](undefined);
+    await until(store, (s) => s.connection === 'signed_out');
+    expect(await credentials.get('refresh-token:work')).toBeNull();
+    await controller.shutdown();
+  });
+
+  it('routes session:open to the window opener', async () => {
+    const { controller } = await setup();
+    const open = vi.fn();
+    await controller.ipcHandlers(open)['session:open']({ name: 'admin-firefox-1' });
+    expect(open).toHaveBeenCalledWith('admin-firefox-1');
+  });
+});

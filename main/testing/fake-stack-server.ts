@@ -1,0 +1,129 @@
+// A stand-in for out/server/serve.js in the adapter smoke test: a tiny control plane on a free port
+// that speaks the routes main uses (paths from the route table), the /events socket, and the
+// StackMessage handshake over the fork IPC channel. electron-adapter.test.ts bundles it to one file.
+import { writeFileSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { type WebSocket, WebSocketServer } from 'ws';
+import {
+  API_PREFIX,
+  apiPath,
+  EventsAuth,
+  type RouteName,
+  routes,
+  type SessionDto,
+  type TemplateDto,
+  type TokenPair,
+  wsRoutes,
+} from '../../protocol';
+
+const dataDir = process.env.STREAMSPACE_DATA_DIR ?? '.';
+const password = process.env.STREAMSPACE_ADMIN_PASSWORD;
+const templates: TemplateDto[] = [
+  {
+    name: 'firefox',
+    displayName: 'Firefox',
+    description: 'A browser',
+    category: 'browsers',
+    tags: [],
+    defaultResources: { memory: '1Gi', cpu: '1' },
+    runtimes: ['local'],
+  },
+];
+const sessions: SessionDto[] = [];
+const subscribers = new Set<WebSocket>();
+let issued = 0;
+
+const route = (name: RouteName) => `${routes[name].method} ${apiPath(routes[name])}`;
+
+function send(res: ServerResponse, status: number, body?: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(body === undefined ? undefined : JSON.stringify(body));
+}
+
+function pair(): TokenPair {
+  issued += 1;
+  return {
+    accessToken: `access-${issued}`,
+    refreshToken: `refresh-${issued}`,
+    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    user: { id: 'u1', username: 'admin', role: 'admin', createdAt: '2025-01-01T00:00:00.000Z' },
+  };
+}
+
+const server = createServer((req, res) => {
+  let raw = '';
+  req.on('data', (chunk) => {
+    raw += chunk;
+  });
+  req.on('end', () => {
+    const body = (raw ? JSON.parse(raw) : {}) as Record<string, string>;
+    const called = `${req.method} ${req.url}`;
+    if (called === route('login')) {
+      if (body.username === 'admin' && body.password === password) return send(res, 200, pair());
+      return send(res, 401, { error: { code: 'unauthorized', message: 'Invalid username or password' } });
+    }
+    if (called === route('refresh')) return send(res, 200, pair());
+    if (called === route('logout')) return send(res, 204);
+    if (!String(req.headers.authorization).startsWith('Bearer access-')) {
+      return send(res, 401, { error: { code: 'unauthorized', message: 'no token' } });
+    }
+    if (called === route('listTemplates')) return send(res, 200, { templates });
+    if (called === route('listSessions')) return send(res, 200, { sessions });
+    if (called === route('createSession')) {
+      const now = new Date().toISOString();
+      const session: SessionDto = {
+        name: `admin-${body.template}-0000000${sessions.length + 1}`,
+        namespace: 'local',
+        user: 'admin',
+        template: body.template ?? '',
+        state: 'running',
+        status: { phase: 'running', message: '' },
+        resources: { memory: '1Gi', cpu: '1' },
+        persistentHome: false,
+        agentId: 'local',
+        runtime: 'local',
+        createdAt: now,
+        updatedAt: now,
+      };
+      sessions.push(session);
+      for (const ws of subscribers) ws.send(JSON.stringify({ type: 'session', session }));
+      return send(res, 202, session);
+    }
+    return send(res, 404, { error: { code: 'not_found', message: called } });
+  });
+});
+
+const wss = new WebSocketServer({ noServer: true });
+server.on('upgrade', (req, socket, head) => {
+  if (req.url !== API_PREFIX + wsRoutes.events.path) {
+    socket.destroy();
+    return;
+  }
+  wss.handleUpgrade(req, socket, head, (ws) => {
+    ws.on('close', () => subscribers.delete(ws));
+    ws.once('message', (data) => {
+      const frame = EventsAuth.safeParse(JSON.parse(String(data)));
+      if (!frame.success || !frame.data.token.startsWith('access-')) {
+        ws.send(JSON.stringify({ type: 'error', code: 'unauthorized', message: 'no token' }));
+        ws.close(4401, 'unauthorized');
+        return;
+      }
+      subscribers.add(ws);
+      ws.send(JSON.stringify({ type: 'ready' }));
+    });
+  });
+});
+
+process.on('SIGTERM', () => {
+  writeFileSync(join(dataDir, 'sigterm'), 'yes');
+  for (const ws of subscribers) ws.terminate();
+  server.close(() => process.exit(0));
+});
+
+server.listen(Number(process.env.PORT) || 0, '127.0.0.1', () => {
+  writeFileSync(join(dataDir, 'env.json'), JSON.stringify({ argv: process.argv.slice(2), env: process.env }));
+  const { port } = server.address() as AddressInfo;
+  process.send?.({ type: 'ready', url: `http://127.0.0.1:${port}`, runtime: 'local' });
+});
