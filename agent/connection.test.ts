@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -39,7 +37,6 @@ describe('AgentConnection', () => {
   let runtime: FakeRuntime;
   let connection: AgentConnection;
   let logLines: string[];
-  let echoServer: Server;
 
   function connect(): AgentConnection {
     const sink = new Writable({
@@ -68,16 +65,11 @@ describe('AgentConnection', () => {
     backend = new TestBackend(TOKEN);
     await backend.listen();
     runtime = new FakeRuntime();
-    echoServer = createServer((socket: Socket) => socket.pipe(socket));
-    echoServer.listen(0, '127.0.0.1');
-    await once(echoServer, 'listening');
-    runtime.streamPort = (echoServer.address() as AddressInfo).port;
   });
 
   afterEach(async () => {
     await connection?.stop();
     await backend.close();
-    await new Promise((resolve) => echoServer.close(resolve));
     expect(backend.invalidFrames).toEqual([]);
     // Neither the token nor a session's VNC password may show up in a log line.
     const logs = logLines.join('');
@@ -112,46 +104,6 @@ describe('AgentConnection', () => {
     expect(await backend.message('heartbeat', () => true, from)).toMatchObject({ activeSessions: 3 });
   });
 
-  it('acks before it answers, and runs a repeated command only once', async () => {
-    connect();
-    await backend.message('hello');
-    backend.send({ type: 'welcome', heartbeatIntervalMs: 60_000 });
-    let open!: () => void;
-    runtime.startGate = new Promise((resolve) => {
-      open = resolve;
-    });
-    backend.send(command('c1', 'start_session', 'alice-xterm-00000001'));
-    backend.send(command('c1', 'start_session', 'alice-xterm-00000001'));
-    await backend.waitFor(() => backend.control.messages.filter((m) => m.type === 'ack').length === 2);
-    expect(backend.control.messages.some((m) => m.type === 'result')).toBe(false);
-    open();
-    const result = await backend.message('result');
-    expect(result).toEqual({ type: 'result', commandId: 'c1', ok: true, state: 'running', message: '' });
-    const types = backend.control.messages.map((m) => m.type).filter((t) => t === 'ack' || t === 'result');
-    expect(types).toEqual(['ack', 'ack', 'result']);
-
-    // Re-sent after it finished: answered again from memory, not run again.
-    const from = backend.control.messages.length;
-    backend.send(command('c1', 'start_session', 'alice-xterm-00000001'));
-    expect(await backend.message('result', () => true, from)).toEqual(result);
-    expect(runtime.calls).toEqual(['start:alice-xterm-00000001']);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(backend.control.messages.filter((m) => m.type === 'result')).toHaveLength(2);
-  });
-
-  it('reports a failed command with the reason and the state it left', async () => {
-    connect();
-    await backend.message('hello');
-    backend.send(command('c2', 'hibernate_session', 'alice-none-00000009'));
-    expect(await backend.message('result')).toEqual({
-      type: 'result',
-      commandId: 'c2',
-      ok: false,
-      state: 'failed',
-      message: 'no session alice-none-00000009',
-    });
-  });
-
   it('forwards status changes the runtime sees', async () => {
     connect();
     await backend.message('hello');
@@ -183,28 +135,6 @@ describe('AgentConnection', () => {
     expect(backend.controls).toHaveLength(1);
     expect(runtime.calls).toEqual(['start:alice-xterm-00000002']);
     expect(logLines.join('')).toContain('ignoring an invalid frame');
-  });
-
-  it('dials a tunnel back for tunnel_open and pipes it to the session stream', async () => {
-    runtime.sessions.set('alice-xterm-00000001', 'running');
-    connect();
-    await backend.message('hello');
-    backend.send({ type: 'tunnel_open', tunnelId: 'tun-1', session: 'alice-xterm-00000001' });
-    const tunnel = await backend.waitFor(() => backend.tunnels.find((t) => t.tunnelId === 'tun-1'));
-    expect(tunnel.request.headers.authorization).toBe(`Bearer ${TOKEN}`);
-    const payload = randomBytes(300_000);
-    const received: Buffer[] = [];
-    tunnel.ws.on('message', (data: Buffer) => received.push(data));
-    tunnel.ws.send(payload, { binary: true });
-    await backend.waitFor(() => Buffer.concat(received).length >= payload.length);
-    expect(Buffer.concat(received).equals(payload)).toBe(true);
-
-    backend.send({ type: 'tunnel_open', tunnelId: 'tun-2', session: 'alice-gone-00000002' });
-    expect(await backend.message('tunnel_error')).toEqual({
-      type: 'tunnel_error',
-      tunnelId: 'tun-2',
-      message: 'no running session alice-gone-00000002',
-    });
   });
 
   it('reconnects after the backend drops it, and says hello again', async () => {

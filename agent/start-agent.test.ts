@@ -13,10 +13,20 @@ const logger = pino({ level: 'silent' });
 describe('startAgent', () => {
   let backend: TestBackend | null = null;
   let agent: RunningAgent | null = null;
+  /** What a test started outside this process: killed even when the test failed or timed out. */
+  const stateDirs: string[] = [];
+  const runtimes: LocalRuntime[] = [];
 
   afterEach(async () => {
     await agent?.stop();
+    agent = null;
     await backend?.close();
+    backend = null;
+    for (const runtime of runtimes.splice(0)) await runtime.close();
+    for (const dir of stateDirs.splice(0)) {
+      await killProcessesMentioning(dir);
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('connects in-process and stops cleanly', async () => {
@@ -45,66 +55,60 @@ describe('startAgent', () => {
     backend = new TestBackend('tok');
     await backend.listen();
     const stateDir = await mkdtemp(join(tmpdir(), 'ss-e2e-'));
+    stateDirs.push(stateDir);
     const runtime = new LocalRuntime({ stateDir, logger, stopGraceMs: 2_000 });
-    try {
-      agent = startAgent({
-        baseUrl: backend.baseUrl,
-        token: 'tok',
-        agentId: 'local-agent',
-        runtime,
-        maxSessions: 4,
-        logger,
-        version: '1.2.3',
-      });
-      await backend.message('hello');
-      backend.send({ type: 'welcome', heartbeatIntervalMs: 100 });
-      const name = 'alice-xclock-0e2e0e2e';
-      backend.send({
-        type: 'command',
-        commandId: 'start-1',
-        action: 'start_session',
-        session: {
-          name,
-          user: 'alice',
-          template: 'xclock',
-          resources: { memory: '256Mi', cpu: '250m' },
-          persistentHome: false,
-          vncPassword: 'e2e-pass',
-          local: { command: ['xclock', '-title', '{home}'], env: {} },
-        },
-      });
-      expect(await backend.message('result', (m) => m.commandId === 'start-1', 0)).toMatchObject({
-        ok: true,
-        state: 'running',
-      });
-      expect(await backend.message('session_status', (m) => m.state === 'running')).toMatchObject({ name });
-      await backend.message('heartbeat', (m) => m.activeSessions === 1);
-
-      backend.send({ type: 'tunnel_open', tunnelId: 'e2e-tunnel', session: name });
-      const tunnel = await backend.waitFor(() => backend?.tunnels.find((t) => t.tunnelId === 'e2e-tunnel'));
-      const banner = await new Promise<string>((resolve) =>
-        tunnel.ws.once('message', (data: Buffer) => resolve(data.toString('latin1'))),
-      );
-      expect(banner).toBe('RFB 003.008\n');
-      tunnel.ws.close();
-
-      backend.send({
-        type: 'command',
-        commandId: 'stop-1',
-        action: 'stop_session',
+    runtimes.push(runtime);
+    agent = startAgent({
+      baseUrl: backend.baseUrl,
+      token: 'tok',
+      agentId: 'local-agent',
+      runtime,
+      maxSessions: 4,
+      logger,
+      version: '1.2.3',
+    });
+    const control = await backend.waitFor(() => backend?.controls[0]);
+    await control.next('hello');
+    backend.send({ type: 'welcome', heartbeatIntervalMs: 100 });
+    const name = 'alice-xclock-0e2e0e2e';
+    backend.send({
+      type: 'command',
+      commandId: 'start-1',
+      action: 'start_session',
+      session: {
         name,
-      });
-      expect(await backend.message('result', (m) => m.commandId === 'stop-1', 0)).toMatchObject({
-        ok: true,
-        state: 'terminated',
-      });
-      expect(await processesMentioning(stateDir)).toEqual([]);
-    } finally {
-      await agent?.stop();
-      await runtime.close();
-      await killProcessesMentioning(stateDir);
-      await rm(stateDir, { recursive: true, force: true });
-    }
+        user: 'alice',
+        template: 'xclock',
+        resources: { memory: '256Mi', cpu: '250m' },
+        persistentHome: false,
+        vncPassword: 'e2e-pass',
+        local: { command: ['xclock', '-title', '{home}'], env: {} },
+      },
+    });
+    expect(await backend.message('result', (m) => m.commandId === 'start-1', 0)).toMatchObject({
+      ok: true,
+      state: 'running',
+    });
+    expect(await backend.message('session_status', (m) => m.state === 'running')).toMatchObject({ name });
+    await backend.message('heartbeat', (m) => m.activeSessions === 1);
+
+    backend.send({ type: 'tunnel_open', tunnelId: 'e2e-tunnel', session: name });
+    const tunnel = await backend.tunnel('e2e-tunnel');
+    // Buffered from the moment the tunnel connected: the banner cannot slip past the test.
+    expect((await tunnel.read(12)).toString('latin1')).toBe('RFB 003.008\n');
+    tunnel.ws.close();
+
+    backend.send({
+      type: 'command',
+      commandId: 'stop-1',
+      action: 'stop_session',
+      name,
+    });
+    expect(await backend.message('result', (m) => m.commandId === 'stop-1', 0)).toMatchObject({
+      ok: true,
+      state: 'terminated',
+    });
+    expect(await processesMentioning(stateDir)).toEqual([]);
   });
 
   it('refuses bad options without quoting them', () => {

@@ -1,6 +1,7 @@
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket, { type RawData } from 'ws';
+import { createFlowGate } from '../protocol';
 
 export interface TunnelOptions {
   /** Stop reading the stream while the WebSocket has more than this queued. */
@@ -42,42 +43,6 @@ function toBuffer(data: RawData): Buffer {
 }
 
 /**
- * Pauses a source for either of two reasons, the reader's backpressure or the end of its share of
- * an event-loop turn, and calls pause/resume only when the answer changes.
- */
-function pauser(pause: () => void, resume: () => void) {
-  let paused = false;
-  let turnBytes = 0;
-  const reasons = { backpressured: false, turnUsed: false };
-  const sync = () => {
-    const want = reasons.backpressured || reasons.turnUsed;
-    if (want === paused) return;
-    paused = want;
-    if (want) pause();
-    else resume();
-  };
-  const endTurn = () => {
-    turnBytes = 0;
-    if (reasons.turnUsed) set('turnUsed', false);
-  };
-  const set = (reason: keyof typeof reasons, on: boolean) => {
-    reasons[reason] = on;
-    sync();
-  };
-  return {
-    get backpressured() {
-      return reasons.backpressured;
-    },
-    set,
-    count(bytes: number) {
-      if (turnBytes === 0) setImmediate(endTurn);
-      turnBytes += bytes;
-      if (turnBytes >= TUNNEL_TURN_BYTES) set('turnUsed', true);
-    },
-  };
-}
-
-/**
  * Pipes binary WebSocket frames to a byte stream (a VNC server's TCP socket) and back, with
  * backpressure both ways: a slow viewer pauses reading from the VNC server, a slow VNC server
  * pauses reading from the WebSocket. Closing or failing either side closes the other.
@@ -90,14 +55,18 @@ export function pipeTunnel(ws: WebSocket, stream: Duplex, options: TunnelOptions
   if (stream instanceof Socket) stream.setNoDelay(true);
   ws.binaryType = 'nodebuffer';
 
-  const streamPause = pauser(
-    () => stream.pause(),
-    () => stream.resume(),
-  );
-  const wsPause = pauser(
-    () => ws.pause(),
-    () => ws.resume(),
-  );
+  const streamGate = createFlowGate({
+    pause: () => stream.pause(),
+    resume: () => stream.resume(),
+    turnBytes: TUNNEL_TURN_BYTES,
+    defer: setImmediate,
+  });
+  const wsGate = createFlowGate({
+    pause: () => ws.pause(),
+    resume: () => ws.resume(),
+    turnBytes: TUNNEL_TURN_BYTES,
+    defer: setImmediate,
+  });
   let reason: string | null = null;
   let wsClosed = ws.readyState === WebSocket.CLOSED;
   let streamClosed = stream.destroyed;
@@ -135,8 +104,7 @@ export function pipeTunnel(ws: WebSocket, stream: Duplex, options: TunnelOptions
       shutdown(`websocket send failed: ${error.message}`, true);
       return;
     }
-    if (streamPause.backpressured && ws.bufferedAmount <= lowWaterMark)
-      streamPause.set('backpressured', false);
+    if (streamGate.backpressured && ws.bufferedAmount <= lowWaterMark) streamGate.setBackpressured(false);
   };
 
   stream.on('data', (chunk: Buffer) => {
@@ -144,8 +112,8 @@ export function pipeTunnel(ws: WebSocket, stream: Duplex, options: TunnelOptions
     stats.bytesOut += chunk.length;
     // The chunk is a fresh buffer nobody else holds, so ws may frame it as is.
     ws.send(chunk, { binary: true, compress: false }, afterSend);
-    if (ws.bufferedAmount > highWaterMark) streamPause.set('backpressured', true);
-    streamPause.count(chunk.length);
+    if (ws.bufferedAmount > highWaterMark) streamGate.setBackpressured(true);
+    streamGate.count(chunk.length);
   });
 
   ws.on('message', (data, isBinary) => {
@@ -155,11 +123,11 @@ export function pipeTunnel(ws: WebSocket, stream: Duplex, options: TunnelOptions
     }
     const buffer = toBuffer(data);
     stats.bytesIn += buffer.length;
-    if (!stream.write(buffer)) wsPause.set('backpressured', true);
-    wsPause.count(buffer.length);
+    if (!stream.write(buffer)) wsGate.setBackpressured(true);
+    wsGate.count(buffer.length);
   });
 
-  stream.on('drain', () => wsPause.set('backpressured', false));
+  stream.on('drain', () => wsGate.setBackpressured(false));
 
   stream.on('end', () => shutdown('stream ended', false));
   stream.on('error', (error) => shutdown(`stream error: ${error.message}`, true));

@@ -1,0 +1,184 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import type { Logger } from 'pino';
+import type { SessionSpec } from '../../../protocol';
+import { buildAppEnv, buildXvncEnv, expandHome } from './app-command';
+import { exited, readDisplayNumber, spawned } from './child-io';
+import { readLogTail, withLog } from './diagnostics';
+import { findFreePort } from './free-port';
+import type { SessionPaths } from './layout';
+import {
+  type LocalSession,
+  type Part,
+  recordProcess,
+  saveSessionState,
+  startingSession,
+} from './local-session';
+import { waitForRfb } from './rfb-probe';
+import { writeStateFile } from './state-file';
+import { writeVncPasswordFile } from './vnc-password';
+import { writeXauthority } from './xauthority';
+import { buildXvncArgs, isPortInUseFailure } from './xvnc-args';
+
+/** How Xvnc and the app are run; the parts of LocalRuntimeOptions a launch reads. */
+export interface LaunchSettings {
+  xvncPath?: string;
+  vncpasswdPath?: string;
+  geometry?: string;
+  depth?: number;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** What a launch needs from the runtime that owns the session. */
+export interface LaunchHost {
+  readonly settings: LaunchSettings;
+  readonly log: Logger;
+  /** The session exists from the moment Xvnc runs: enter it into the table. */
+  register(session: LocalSession): void;
+  /** Start watching a part's exit. */
+  watchExit(session: LocalSession, part: Part): void;
+  /** Kill the session's processes and remove its folder. */
+  teardown(session: LocalSession): Promise<void>;
+}
+
+const DISPLAY_FD = 3;
+const PORT_ATTEMPTS = 3;
+
+/**
+ * Prepares the session's folder, starts Xvnc and the template's command on its display, and waits
+ * until the RFB port answers; the session is 'running' (and recorded so) when this resolves.
+ * Throws when `startAbort` fires or anything fails; cleaning up is the caller's.
+ */
+export async function launchSession(
+  host: LaunchHost,
+  spec: SessionSpec,
+  paths: SessionPaths,
+  home: string,
+  startAbort: AbortController,
+  timeoutMs: number,
+): Promise<LocalSession> {
+  const local = spec.local!;
+  await rm(paths.dir, { recursive: true, force: true });
+  await prepareSessionDir(host.settings, spec, paths, home);
+  startAbort.signal.throwIfAborted();
+  const xvnc = await spawnXvnc(host, spec, paths, home, startAbort);
+  const session = xvnc.session;
+  startAbort.signal.throwIfAborted();
+
+  const argv = expandHome(local.command, home);
+  const env = buildAppEnv(
+    host.settings.env ?? process.env,
+    { display: xvnc.display, home, xauthority: paths.xauthorityFile },
+    local.env,
+  );
+  const app = spawnLogged(argv, paths.appLog, { cwd: home, env });
+  session.children.app = app;
+  host.watchExit(session, 'app');
+  await spawned(app).catch((error: Error) => {
+    throw new Error(`cannot run ${argv[0]}: ${error.message}`);
+  });
+  session.file.app = await recordProcess(app);
+  await writeStateFile(paths.stateFile, session.file);
+
+  await waitForRfb(session.file.port, { timeoutMs, signal: startAbort.signal });
+  startAbort.signal.throwIfAborted();
+  await saveSessionState(session, 'running');
+  host.log.info({ session: spec.name, display: xvnc.display, port: session.file.port }, 'session running');
+  return session;
+}
+
+/** The session's 0700 folder (and home, when given) with its VNC password file and X authority. */
+async function prepareSessionDir(
+  settings: LaunchSettings,
+  spec: SessionSpec,
+  paths: SessionPaths,
+  home?: string,
+): Promise<void> {
+  await mkdir(paths.dir, { recursive: true, mode: 0o700 });
+  if (home !== undefined) await mkdir(home, { recursive: true, mode: 0o700 });
+  await writeVncPasswordFile(paths.passwordFile, spec.vncPassword, settings.vncpasswdPath);
+  await writeXauthority(paths.xauthorityFile);
+}
+
+/** Starts Xvnc on a fresh port, trying another when the port was taken between probe and bind. */
+async function spawnXvnc(
+  host: LaunchHost,
+  spec: SessionSpec,
+  paths: SessionPaths,
+  home: string,
+  startAbort: AbortController,
+): Promise<{ session: LocalSession; display: number }> {
+  const { settings } = host;
+  for (let attempt = 1; ; attempt++) {
+    startAbort.signal.throwIfAborted();
+    const port = await findFreePort();
+    const args = buildXvncArgs({
+      displayFd: DISPLAY_FD,
+      port,
+      passwordFile: paths.passwordFile,
+      xauthorityFile: paths.xauthorityFile,
+      desktopName: spec.name,
+      geometry: settings.geometry ?? '1280x800',
+      depth: settings.depth ?? 24,
+    });
+    const child = spawnLogged([settings.xvncPath ?? 'Xvnc', ...args], paths.xvncLog, {
+      cwd: paths.dir,
+      env: buildXvncEnv(settings.env ?? process.env),
+      displayFd: true,
+    });
+    await spawned(child).catch((error: Error) => {
+      throw new Error(`cannot run Xvnc: ${error.message}`);
+    });
+    const xvnc = await recordProcess(child);
+    const session = startingSession(spec, paths, { port, xvnc, child, home, abort: startAbort });
+    host.register(session);
+    // Recorded before waiting, so an agent killed mid-start leaves enough behind to clean up.
+    await writeStateFile(paths.stateFile, session.file);
+    host.watchExit(session, 'xvnc');
+    const displayPipe = child.stdio[DISPLAY_FD] as Readable;
+    try {
+      const display = await readDisplayNumber(displayPipe, startAbort.signal);
+      displayPipe.destroy();
+      session.file.display = display;
+      await writeStateFile(paths.stateFile, session.file);
+      return { session, display };
+    } catch (error) {
+      displayPipe.destroy();
+      await exited(child, 1_000);
+      const log = await readLogTail(paths.xvncLog);
+      if (!startAbort.signal.aborted && isPortInUseFailure(log) && attempt < PORT_ATTEMPTS) {
+        host.log.info({ session: spec.name, port }, 'RFB port was taken, trying another');
+        await host.teardown(session);
+        await prepareSessionDir(settings, spec, paths);
+        continue;
+      }
+      throw new Error(withLog(error instanceof Error ? error.message : String(error), log), {
+        cause: error,
+      });
+    }
+  }
+}
+
+/** Spawns detached (its own process group, outliving the agent) with output into a 0600 log. */
+function spawnLogged(
+  argv: readonly string[],
+  logPath: string,
+  options: { cwd: string; env: Record<string, string>; displayFd?: boolean },
+): ChildProcess {
+  // Synchronous on purpose: no await between spawn and the caller's listeners, so no event is missed.
+  const log = openSync(logPath, 'a', 0o600);
+  try {
+    const child = spawn(argv[0]!, argv.slice(1), {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: options.displayFd ? ['ignore', log, log, 'pipe'] : ['ignore', log, log],
+    });
+    child.unref();
+    return child;
+  } finally {
+    closeSync(log);
+  }
+}
