@@ -1,11 +1,11 @@
 import { cpus } from 'node:os';
-import { SessionList } from '../protocol';
-import { ApiClient } from './lib/api';
+import { apiPath, apiUrl, routes, SessionList } from '../protocol';
+import type { ProtocolAgent } from '../tests/support/protocol-agent';
+import { type SignedIn, signIn } from './lib/api';
 import { startBackendProcess } from './lib/backend-process';
-import { connectAgents, createAgents, createUsers, inBatches, launch } from './lib/fleet';
+import { connectAgents, createAgents, createUsers, inBatches } from './lib/fleet';
 import { runClients } from './lib/load';
 import { ProcessMeter } from './lib/proc';
-import type { SimAgent } from './lib/sim-agent';
 import { median, percentile, round, table } from './lib/stats';
 
 const USERS = 50;
@@ -40,11 +40,10 @@ interface ScenarioResult {
   meetsTarget: boolean;
 }
 
-async function waitAllRunning(admin: ApiClient, expected: number): Promise<void> {
+async function waitAllRunning(admin: SignedIn, expected: number): Promise<void> {
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const res = await admin.call('/sessions?all=true');
-    const list = SessionList.parse(await res.json()).sessions;
+    const list = (await admin.api.listSessions({ query: { all: 'true' } })).sessions;
     if (list.filter((s) => s.state === 'running').length === expected) return;
     if (Date.now() > deadline) throw new Error(`only some of ${expected} sessions reached running`);
     await new Promise((r) => setTimeout(r, 250));
@@ -63,10 +62,9 @@ export async function benchApi(): Promise<Record<string, unknown>> {
     STREAMSPACE_ADMIN_PASSWORD: PASSWORD,
     STREAMSPACE_MAX_SESSIONS_PER_USER: '1000',
   });
-  let agents: SimAgent[] = [];
+  let agents: ProtocolAgent[] = [];
   try {
-    const admin = new ApiClient(backend.url);
-    await admin.login('admin', PASSWORD);
+    const admin = await signIn(backend.url, 'admin', PASSWORD);
     const names = Array.from({ length: USERS }, (_, i) => `bench-user-${String(i).padStart(3, '0')}`);
     const users = await createUsers(admin, names);
     const creds = await createAgents(
@@ -74,11 +72,11 @@ export async function benchApi(): Promise<Record<string, unknown>> {
       Array.from({ length: AGENTS }, (_, i) => `bench-agent-${i}`),
       (USERS * SESSIONS_PER_USER) / AGENTS + 10,
     );
-    agents = await connectAgents(creds, { baseUrl: backend.url, maxSessions: 1000 });
+    agents = await connectAgents(backend.url, creds, { maxSessions: 1000 });
 
     const seedStart = performance.now();
     const launches = users.flatMap((u) => Array.from({ length: SESSIONS_PER_USER }, () => u));
-    await inBatches(launches, 8, (client) => launch(client, 'xterm'));
+    await inBatches(launches, 8, (client) => client.api.createSession({ body: { template: 'xterm' } }));
     await waitAllRunning(admin, launches.length);
     const seedSeconds = (performance.now() - seedStart) / 1000;
     console.log(`seeded ${launches.length} sessions through the API in ${round(seedSeconds, 1)} s`);
@@ -86,13 +84,13 @@ export async function benchApi(): Promise<Record<string, unknown>> {
     const lists = [
       {
         list: 'user, own sessions',
-        url: `${backend.url}/api/v1/sessions`,
+        url: apiUrl(backend.url, '/sessions'),
         tokens: users.map((u) => u.token),
         rows: SESSIONS_PER_USER,
       },
       {
         list: 'admin, ?all=true',
-        url: `${backend.url}/api/v1/sessions?all=true`,
+        url: `${apiUrl(backend.url, '/sessions')}?all=true`,
         tokens: Array.from({ length: CLIENTS }, () => admin.token),
         rows: launches.length,
       },
@@ -150,7 +148,7 @@ export async function benchApi(): Promise<Record<string, unknown>> {
       scenarios: rows,
     };
     console.log(
-      `\nGET /api/v1/sessions, ${launches.length} sessions on PGlite, ${CLIENTS} concurrent clients (machine: ${cpus().length} cores)`,
+      `\nGET ${apiPath(routes.listSessions)}, ${launches.length} sessions on PGlite, ${CLIENTS} concurrent clients (machine: ${cpus().length} cores)`,
     );
     console.log(
       table(

@@ -1,11 +1,11 @@
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { ApiClient } from './lib/api';
+import type { ProtocolAgent } from '../tests/support/protocol-agent';
+import { signIn } from './lib/api';
 import { startBackendProcess } from './lib/backend-process';
 import { connectAgents, createAgents, createUsers } from './lib/fleet';
 import { type LaunchPhase, launchPhase } from './lib/launch-phase';
 import { ProcessMeter } from './lib/proc';
-import type { SimAgent } from './lib/sim-agent';
 import { round, table } from './lib/stats';
 
 const AGENTS = Number(process.env.BENCH_FANIN_AGENTS ?? 500);
@@ -39,10 +39,9 @@ export async function benchFanin(): Promise<Record<string, unknown>> {
     STREAMSPACE_MAX_SESSIONS_PER_USER: '1000',
     STREAMSPACE_HEARTBEAT_SECONDS: String(HEARTBEAT_SECONDS),
   });
-  let agents: SimAgent[] = [];
+  let agents: ProtocolAgent[] = [];
   try {
-    const admin = new ApiClient(backend.url);
-    await admin.login('admin', PASSWORD);
+    const admin = await signIn(backend.url, 'admin', PASSWORD);
     const users = await createUsers(
       admin,
       Array.from({ length: LAUNCH_USERS }, (_, i) => `fanin-user-${i}`),
@@ -54,8 +53,7 @@ export async function benchFanin(): Promise<Record<string, unknown>> {
     );
     const received = new Map<string, { at: number; agentId: string }>();
     const connectStart = performance.now();
-    agents = await connectAgents(creds, {
-      baseUrl: backend.url,
+    agents = await connectAgents(backend.url, creds, {
       maxSessions: 10,
       onCommand: (command, at, agentId) => {
         if (command.action === 'start_session') received.set(command.session.name, { at, agentId });

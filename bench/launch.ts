@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
+import { rfbConnect, wsTransport } from '../agent/testing/rfb-client';
 import { startStackProcess } from '../tests/support/stack-process';
-import { ApiClient } from './lib/api';
-import { rfbConnect, wsTransport } from './lib/rfb-client';
+import { signIn, terminate, viewer } from './lib/api';
 import { median, percentile, round, table } from './lib/stats';
 
 const RUNS = Number(process.env.BENCH_LAUNCH_RUNS ?? 10);
@@ -15,23 +15,19 @@ export async function benchLaunch(): Promise<Record<string, unknown>> {
   const stack = await startStackProcess({ STREAMSPACE_ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'warn' });
   const samples: Array<{ total: number; accepted: number; handshake: number }> = [];
   try {
-    const api = new ApiClient(stack.url);
-    await api.login('admin', PASSWORD);
+    const admin = await signIn(stack.url, 'admin', PASSWORD);
     // One warm-up launch so the first sample does not pay for cold caches.
     for (let i = 0; i <= RUNS; i++) {
       const t0 = performance.now();
-      const session = await api.launch('xterm');
+      const session = await admin.api.createSession({ body: { template: 'xterm' } });
       const t1 = performance.now();
-      const ticket = await api.ticket(session.name);
-      const rfb = await rfbConnect(
-        await wsTransport(api.vncUrl(session.name, ticket.ticket)),
-        ticket.vncPassword,
-      );
+      const view = await viewer(admin, session.name);
+      const rfb = await rfbConnect(await wsTransport(view.url), view.vncPassword);
       const t2 = performance.now();
       await rfb.requestAndWaitFirstByte();
       const t3 = performance.now();
       rfb.close();
-      await api.terminate(session.name);
+      await terminate(admin.api, session.name);
       if (i > 0) samples.push({ total: t3 - t0, accepted: t1 - t0, handshake: t2 - t1 });
     }
   } finally {

@@ -1,88 +1,79 @@
-import { CreatedAgent, SessionDto, TokenPair, ViewerTicket } from '../../protocol';
+import {
+  type ApiClient,
+  apiWebSocketUrl,
+  createApiClient,
+  isApiError,
+  type SessionDto,
+  type SessionState,
+} from '../../protocol';
 
-/** The few REST calls benchmarks need, parsed with the protocol's schemas. */
-export class ApiClient {
-  token = '';
+/** A signed-in user of the control plane: the one typed client, and the token it sends. */
+export interface SignedIn {
+  baseUrl: string;
+  token: string;
+  api: ApiClient;
+}
 
-  constructor(readonly baseUrl: string) {}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  async call(path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
-    return fetch(`${this.baseUrl}/api/v1${path}`, {
-      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers: {
-        ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
-      },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
+export async function signIn(baseUrl: string, username: string, password: string): Promise<SignedIn> {
+  const pair = await createApiClient({ baseUrl }).login({ body: { username, password } });
+  return {
+    baseUrl,
+    token: pair.accessToken,
+    api: createApiClient({ baseUrl, token: () => pair.accessToken }),
+  };
+}
+
+/** Polls a session until it is in `state`; a session that fails on the way is an error. */
+export async function waitForState(
+  api: ApiClient,
+  name: string,
+  state: SessionState,
+  timeoutMs = 30_000,
+): Promise<SessionDto> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const session = await api.getSession({ params: { name } });
+    if (session.state === state) return session;
+    if ((session.state === 'failed' && state !== 'failed') || Date.now() > deadline)
+      throw new Error(`${name} is ${session.state}, not ${state}: ${session.status.message}`);
+    await sleep(50);
   }
+}
 
-  private async json(res: Response, what: string): Promise<unknown> {
-    if (!res.ok) throw new Error(`${what}: ${res.status} ${await res.text()}`);
-    return res.json();
-  }
+/** Terminates a session and waits until it is gone. */
+export async function terminate(api: ApiClient, name: string): Promise<void> {
+  await api.terminateSession({ params: { name } });
+  await waitForState(api, name, 'terminated');
+}
 
-  async login(username: string, password: string): Promise<TokenPair> {
-    const pair = TokenPair.parse(
-      await this.json(await this.call('/auth/login', { body: { username, password } }), 'login'),
-    );
-    this.token = pair.accessToken;
-    return pair;
-  }
-
-  async launch(template: string): Promise<SessionDto> {
-    return SessionDto.parse(await this.json(await this.call('/sessions', { body: { template } }), 'launch'));
-  }
-
-  async ticket(name: string): Promise<ViewerTicket> {
-    return ViewerTicket.parse(
-      await this.json(await this.call(`/sessions/${name}/viewer-ticket`, { method: 'POST' }), 'ticket'),
-    );
-  }
-
-  async session(name: string): Promise<SessionDto> {
-    return SessionDto.parse(await this.json(await this.call(`/sessions/${name}`), 'session'));
-  }
-
-  async terminate(name: string): Promise<void> {
-    await this.json(await this.call(`/sessions/${name}`, { method: 'DELETE' }), 'terminate');
-    const deadline = Date.now() + 30_000;
-    while ((await this.session(name)).state !== 'terminated') {
-      if (Date.now() > deadline) throw new Error(`${name} did not terminate`);
-      await new Promise((r) => setTimeout(r, 50));
+/** Calls until an agent is online to take it: the control plane answers 503 until then. */
+async function onceAnAgentIsOnline<T>(call: () => Promise<T>, deadline: number): Promise<T> {
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isApiError(error) || error.status !== 503 || Date.now() > deadline) throw error;
     }
+    await sleep(100);
   }
+}
 
-  async createAgent(name: string): Promise<CreatedAgent> {
-    return CreatedAgent.parse(
-      await this.json(
-        await this.call('/agents', { body: { name, runtime: 'local', maxSessions: 100 } }),
-        'create agent',
-      ),
-    );
-  }
+/** Launches a template once an agent can take it, then waits for it to run. */
+export async function launchRunning(
+  api: ApiClient,
+  template: string,
+  timeoutMs = 30_000,
+): Promise<SessionDto> {
+  const deadline = Date.now() + timeoutMs;
+  const session = await onceAnAgentIsOnline(() => api.createSession({ body: { template } }), deadline);
+  return waitForState(api, session.name, 'running', deadline - Date.now());
+}
 
-  /** Launches a template once an agent can take it (503 until one is online), then waits for running. */
-  async launchRunning(template: string, timeoutMs = 30_000): Promise<SessionDto> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const res = await this.call('/sessions', { body: { template } });
-      if (res.status !== 503 || Date.now() > deadline) {
-        let session = SessionDto.parse(await this.json(res, 'launch'));
-        while (session.state !== 'running') {
-          if (session.state === 'failed' || Date.now() > deadline)
-            throw new Error(`${session.name} is ${session.state}: ${session.status.message}`);
-          await new Promise((r) => setTimeout(r, 50));
-          session = await this.session(session.name);
-        }
-        return session;
-      }
-      await res.body?.cancel();
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  vncUrl(name: string, ticket: string): string {
-    return `${this.baseUrl.replace(/^http/, 'ws')}/api/v1/sessions/${name}/vnc?ticket=${encodeURIComponent(ticket)}`;
-  }
+/** A fresh viewer ticket and the VNC WebSocket URL it opens. */
+export async function viewer(user: SignedIn, name: string): Promise<{ url: string; vncPassword: string }> {
+  const ticket = await user.api.viewerTicket({ params: { name } });
+  const url = apiWebSocketUrl(user.baseUrl, 'vnc', { params: { name }, query: { ticket: ticket.ticket } });
+  return { url, vncPassword: ticket.vncPassword };
 }

@@ -20,6 +20,31 @@ function expectHello(first: Buffer): Buffer {
   return first.subarray(1);
 }
 
+/** The one shape of a connection, over whichever stream emits the sink's bytes. */
+function connOf(
+  stream: {
+    on(event: string, listener: (chunk: Buffer) => void): unknown;
+    pause(): unknown;
+    resume(): unknown;
+  },
+  event: 'data' | 'message',
+  rest: Buffer,
+  send: (data: Buffer) => void,
+  close: () => void,
+): Conn {
+  return {
+    send,
+    onData(listener) {
+      stream.on(event, listener);
+      if (rest.length > 0) listener(rest);
+      stream.resume();
+    },
+    pause: () => void stream.pause(),
+    resume: () => void stream.resume(),
+    close,
+  };
+}
+
 /** Plain TCP straight to the sink: the baseline every ratio is against. */
 export async function tcpConn(port: number): Promise<Conn> {
   const socket = connect({ host: '127.0.0.1', port, noDelay: true });
@@ -27,17 +52,13 @@ export async function tcpConn(port: number): Promise<Conn> {
   socket.pause();
   const rest = expectHello(first);
   socket.on('error', () => {});
-  return {
-    send: (data) => void socket.write(data),
-    onData(listener) {
-      socket.on('data', listener);
-      if (rest.length > 0) listener(rest);
-      socket.resume();
-    },
-    pause: () => socket.pause(),
-    resume: () => socket.resume(),
-    close: () => socket.destroy(),
-  };
+  return connOf(
+    socket,
+    'data',
+    rest,
+    (data) => void socket.write(data),
+    () => socket.destroy(),
+  );
 }
 
 /** A browser-like WebSocket client (binary frames, no compression), as noVNC uses the path. */
@@ -52,15 +73,11 @@ export async function wsConn(url: string, protocols: string[] = []): Promise<Con
   const rest = expectHello(await first);
   ws.pause();
   ws.on('error', () => {});
-  return {
-    send: (data) => ws.send(data, { binary: true }),
-    onData(listener) {
-      ws.on('message', listener);
-      if (rest.length > 0) listener(rest);
-      ws.resume();
-    },
-    pause: () => ws.pause(),
-    resume: () => ws.resume(),
-    close: () => ws.terminate(),
-  };
+  return connOf(
+    ws,
+    'message',
+    rest,
+    (data) => ws.send(data, { binary: true }),
+    () => ws.terminate(),
+  );
 }

@@ -1,6 +1,5 @@
-import { CreatedAgent, SessionDto, TokenPair } from '../../protocol';
-import { ApiClient } from './api';
-import { SimAgent, type SimAgentOptions } from './sim-agent';
+import { ProtocolAgent, type ProtocolAgentOptions } from '../../tests/support/protocol-agent';
+import { type SignedIn, signIn } from './api';
 
 /** Runs `work` over `items` with at most `limit` in flight, keeping results in order. */
 export async function inBatches<T, R>(
@@ -20,50 +19,36 @@ export async function inBatches<T, R>(
   return results;
 }
 
-async function ok(res: Response, what: string): Promise<unknown> {
-  if (!res.ok) throw new Error(`${what}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
 /** Plain users made through the admin API, each signed in with its own client. */
-export async function createUsers(admin: ApiClient, names: readonly string[]): Promise<ApiClient[]> {
+export async function createUsers(admin: SignedIn, names: readonly string[]): Promise<SignedIn[]> {
   // scrypt makes each of these ~100 ms of CPU; a few at once keeps both cores busy without queueing.
   return inBatches(names, 4, async (username) => {
     const password = `${username}-bench-password`;
-    await ok(await admin.call('/users', { body: { username, password, role: 'user' } }), 'create user');
-    const client = new ApiClient(admin.baseUrl);
-    TokenPair.parse(await client.login(username, password));
-    return client;
+    await admin.api.createUser({ body: { username, password, role: 'user' } });
+    return signIn(admin.baseUrl, username, password);
   });
 }
 
 export async function createAgents(
-  admin: ApiClient,
+  admin: SignedIn,
   names: readonly string[],
   maxSessions: number,
 ): Promise<Array<{ id: string; token: string }>> {
   return inBatches(names, 8, async (name) => {
-    const created = CreatedAgent.parse(
-      await ok(
-        await admin.call('/agents', { body: { name, runtime: 'local', maxSessions } }),
-        'create agent',
-      ),
-    );
+    const created = await admin.api.createAgent({ body: { name, runtime: 'local', maxSessions } });
     return { id: created.agent.id, token: created.token };
   });
 }
 
+/** Protocol-level agents, hundreds to a process; a frame the protocol refuses is counted, not thrown. */
 export async function connectAgents(
+  baseUrl: string,
   creds: ReadonlyArray<{ id: string; token: string }>,
-  options: Omit<SimAgentOptions, 'agentId' | 'token'>,
-): Promise<SimAgent[]> {
+  options: ProtocolAgentOptions,
+): Promise<ProtocolAgent[]> {
   return inBatches(creds, 16, async (c) => {
-    const agent = new SimAgent({ ...options, agentId: c.id, token: c.token });
+    const agent = new ProtocolAgent(baseUrl, c.id, c.token, { version: 'bench', strict: false, ...options });
     await agent.connect();
     return agent;
   });
-}
-
-export async function launch(client: ApiClient, template: string): Promise<SessionDto> {
-  return SessionDto.parse(await ok(await client.call('/sessions', { body: { template } }), 'launch'));
 }

@@ -1,7 +1,6 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { SessionDto } from '../../protocol';
-import type { ApiClient } from './api';
-import { launch } from './fleet';
+import type { SignedIn } from './api';
 import { ProcessMeter } from './proc';
 import { median, percentile, round } from './stats';
 
@@ -40,7 +39,7 @@ export interface LaunchPhase {
  */
 export async function launchPhase(
   pid: number,
-  users: readonly ApiClient[],
+  users: readonly SignedIn[],
   received: ReadonlyMap<string, { at: number; agentId: string }>,
   count: number,
   perSecond: number,
@@ -54,10 +53,12 @@ export async function launchPhase(
   for (let i = 0; i < count; i++) {
     const wait = start + (i * 1000) / perSecond - performance.now();
     if (wait > 0) await sleep(wait);
-    const client = users[i % users.length] as ApiClient;
+    const client = users[i % users.length] as SignedIn;
     const sentAt = performance.now();
     pending.push(
-      launch(client, 'xterm').then((session) => ({ sentAt, answeredAt: performance.now(), session })),
+      client.api
+        .createSession({ body: { template: 'xterm' } })
+        .then((session) => ({ sentAt, answeredAt: performance.now(), session })),
     );
   }
   const samples = await Promise.all(pending);

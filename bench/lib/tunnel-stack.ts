@@ -3,7 +3,7 @@ import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApiClient } from './api';
+import { launchRunning, signIn, viewer } from './api';
 import { type Child, startChild } from './child';
 import { type Opener, tcpConn, wsConn } from './conn';
 
@@ -87,9 +87,10 @@ export async function startTunnelStack(relayEnv: Record<string, string> = {}): P
     );
     started.push(backend.child);
     const url = backend.match[1] as string;
-    const api = new ApiClient(url);
-    await api.login('admin', PASSWORD);
-    const created = await api.createAgent('bench-agent');
+    const admin = await signIn(url, 'admin', PASSWORD);
+    const created = await admin.api.createAgent({
+      body: { name: 'bench-agent', runtime: 'local', maxSessions: 100 },
+    });
 
     const agent = await startChild(
       process.execPath,
@@ -106,7 +107,7 @@ export async function startTunnelStack(relayEnv: Record<string, string> = {}): P
       },
     );
     started.push(agent.child);
-    const session = await api.launchRunning('xterm');
+    const session = await launchRunning(admin.api, 'xterm');
 
     const wsPort = await freePort();
     const websockify = await startChild('websockify', [`127.0.0.1:${wsPort}`, `127.0.0.1:${sinkPort}`], {
@@ -124,8 +125,7 @@ export async function startTunnelStack(relayEnv: Record<string, string> = {}): P
       direct: () => tcpConn(sinkPort),
       websockifyPath: () => wsConn(`ws://127.0.0.1:${wsPort}/`, ['binary']),
       streamspace: async () => {
-        const ticket = await api.ticket(session.name);
-        return wsConn(api.vncUrl(session.name, ticket.ticket));
+        return wsConn((await viewer(admin, session.name)).url);
       },
       async stop() {
         for (const child of started.reverse()) await child.stop();

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { type RfbTransport, rfbConnect, tcpTransport, wsTransport } from '../../agent/testing/rfb-client';
 import { startStackProcess } from '../../tests/support/stack-process';
-import { ApiClient } from './api';
-import { type RfbTransport, rfbConnect, tcpTransport, wsTransport } from './rfb-client';
+import { launchRunning, signIn, terminate, viewer } from './api';
 
 const PASSWORD = 'bench-admin-password';
 const TEMPLATE = 'xterm-flood';
@@ -64,26 +64,24 @@ export async function xvncPass(
   process.once('exit', orphanGuard);
   const out = { direct: [] as FpsRun[], streamspace: [] as FpsRun[] };
   try {
-    const api = new ApiClient(stack.url);
-    await api.login('admin', PASSWORD);
-    const session = await api.launchRunning(TEMPLATE);
+    const admin = await signIn(stack.url, 'admin', PASSWORD);
+    const session = await launchRunning(admin.api, TEMPLATE);
     const stateFile = join(stack.dataDir, 'local-runtime', 'sessions', session.name, 'state.json');
     const { port } = JSON.parse(readFileSync(stateFile, 'utf8')) as { port: number };
     // Let the terminal get going before anything is timed.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     for (let round = 0; round < rounds; round++) {
       const viaTunnel = async () => {
-        const ticket = await api.ticket(session.name);
-        const url = api.vncUrl(session.name, ticket.ticket);
-        out.streamspace.push(await pump(await wsTransport(url), ticket.vncPassword, ms));
+        const view = await viewer(admin, session.name);
+        out.streamspace.push(await pump(await wsTransport(view.url), view.vncPassword, ms));
       };
       const direct = async () => {
-        const { vncPassword } = await api.ticket(session.name);
+        const { vncPassword } = await admin.api.viewerTicket({ params: { name: session.name } });
         out.direct.push(await pump(await tcpTransport(port), vncPassword, ms));
       };
       for (const run of round % 2 === 0 ? [direct, viaTunnel] : [viaTunnel, direct]) await run();
     }
-    await api.terminate(session.name);
+    await terminate(admin.api, session.name);
   } finally {
     process.off('exit', orphanGuard);
     await stack.stop();

@@ -1,8 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiClient } from '../../protocol';
 import { launchChromium } from '../support/browser';
+import { eventually } from '../support/eventually';
 import { xvncFor } from '../support/processes';
-import { eventually } from '../support/protocol-agent';
 import { type StackProcess, startStackProcess } from '../support/stack-process';
 
 const PASSWORD = 'e2e-admin-password';
@@ -110,16 +111,11 @@ describe('launch xterm end to end: Chromium → noVNC → backend → agent → 
       .locator(`[data-testid="session-row-${name}"][data-state="terminated"]`)
       .waitFor({ timeout: 20_000 });
     await eventually(async () => xvncFor(name).length === 0, 20_000, 'Xvnc to exit');
-    const login = await fetch(`${stack.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+    const { accessToken } = await createApiClient({ baseUrl: stack.url }).login({
+      body: { username: 'admin', password: PASSWORD },
     });
-    const { accessToken } = (await login.json()) as { accessToken: string };
-    const res = await fetch(`${stack.url}/api/v1/sessions/${name}`, {
-      headers: { Authorization: `Bearer ${accessToken}` },
-    });
-    expect(((await res.json()) as { state: string }).state).toBe('terminated');
+    const api = createApiClient({ baseUrl: stack.url, token: () => accessToken });
+    expect((await api.getSession({ params: { name } })).state).toBe('terminated');
     expect(xvncFor(name)).toEqual([]);
     await context.close();
   });

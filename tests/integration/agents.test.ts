@@ -1,13 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../backend/auth/secrets';
-import { AgentList, CreatedAgent, SessionDto, type TokenPair } from '../../protocol';
+import { type ApiClient, CreatedAgent, type TokenPair } from '../../protocol';
 import { startTestBackend, type TestBackend } from '../support/backend';
 import { dbKinds } from '../support/databases';
-import { eventually, ProtocolAgent } from '../support/protocol-agent';
+import { eventually } from '../support/eventually';
+import { ProtocolAgent } from '../support/protocol-agent';
 
 describe.each(dbKinds())('agents and durable commands on %s', (kind) => {
   let b: TestBackend;
   let admin: TokenPair;
+  let adminApi: ApiClient;
   const open: ProtocolAgent[] = [];
 
   async function newAgent(name: string, maxSessions = 10) {
@@ -21,10 +23,7 @@ describe.each(dbKinds())('agents and durable commands on %s', (kind) => {
     open.push(a);
     return { agent: a, created };
   }
-  const launch = async () =>
-    SessionDto.parse(
-      await (await b.api('/sessions', { token: admin.accessToken, body: { template: 'xterm' } })).json(),
-    );
+  const launch = () => adminApi.createSession({ body: { template: 'xterm' } });
   const state = async (name: string) => (await b.cp.store.get(name))?.state;
 
   beforeAll(async () => {
@@ -34,6 +33,7 @@ describe.each(dbKinds())('agents and durable commands on %s', (kind) => {
       STREAMSPACE_MAX_SESSIONS_PER_USER: '100',
     });
     admin = await b.login();
+    adminApi = b.client(admin.accessToken);
   });
   afterEach(async () => {
     for (const a of open.splice(0)) await a.close().catch(() => {});
@@ -49,7 +49,7 @@ describe.each(dbKinds())('agents and durable commands on %s', (kind) => {
     const row = await b.cp.agents.get(created.agent.id);
     expect(row?.tokenHash).toBe(hashSecret(secret ?? ''));
     expect(row?.tokenHash).not.toContain(secret);
-    const list = AgentList.parse(await (await b.api('/agents', { token: admin.accessToken })).json());
+    const list = await adminApi.listAgents();
     expect(JSON.stringify(list)).not.toContain(secret);
   });
 
@@ -60,7 +60,7 @@ describe.each(dbKinds())('agents and durable commands on %s', (kind) => {
     const impostor = new ProtocolAgent(b.url, 'someone-else', created.token);
     await expect(impostor.connect()).rejects.toThrow();
     await agent.connect();
-    expect(b.cp.hub.isConnected(created.agent.id)).toBe(true);
+    expect(b.cp.connections.isConnected(created.agent.id)).toBe(true);
   });
 
   it('disconnects a revoked agent at once and refuses it afterwards', async () => {
@@ -93,7 +93,7 @@ describe.each(dbKinds())('agents and durable commands on %s', (kind) => {
     await agent.connect();
     agent.send({ type: 'heartbeat', activeSessions: 7, load: 0.5 });
     await eventually(async () => (await b.cp.agents.get(created.agent.id))?.activeSessions === 7);
-    const list = AgentList.parse(await (await b.api('/agents', { token: admin.accessToken })).json());
+    const list = await adminApi.listAgents();
     expect(list.agents.find((a) => a.id === created.agent.id)?.activeSessions).toBe(7);
   });
 
@@ -128,7 +128,7 @@ describe.each(dbKinds())('agents and durable commands on %s', (kind) => {
     // A duplicate result for a finished command changes nothing.
     agent.send({ type: 'result', commandId: again.commandId, ok: false, state: 'failed', message: 'late' });
     // Then hibernate and stop queue behind each other.
-    await b.api(`/sessions/${s.name}/hibernate`, { token: admin.accessToken, method: 'POST' });
+    await adminApi.hibernateSession({ params: { name: s.name } });
     const hib = await agent.command('hibernate_session');
     await expect(agent.command('stop_session', 300)).rejects.toThrow(/timed out/);
     expect(await state(s.name)).toBe('hibernating');
@@ -176,13 +176,8 @@ describe.each(dbKinds())('agents and durable commands on %s', (kind) => {
     await eventually(async () => (await state(s.name)) === 'running');
     await two.agent.connect();
     two.agent.send({ type: 'session_status', name: s.name, state: 'failed', message: 'pwned' });
-    const cmd = (await b.cp.commands.get(
-      (
-        (await b
-          .api(`/sessions/${s.name}/hibernate`, { token: admin.accessToken, method: 'POST' })
-          .then((r) => r.json())) as { commandId: string }
-      ).commandId,
-    ))!;
+    const { commandId } = await adminApi.hibernateSession({ params: { name: s.name } });
+    const cmd = (await b.cp.commands.get(commandId))!;
     two.agent.send({ type: 'result', commandId: cmd.id, ok: false, state: 'failed', message: 'pwned' });
     await eventually(async () => (await state(s.name)) === 'hibernated');
     expect((await b.cp.store.get(s.name))?.message).not.toContain('pwned');

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { ApiErrorBody, SessionDto, TemplateList, type TokenPair, ViewerTicket } from '../../protocol';
-import { startTestBackend, type TestBackend } from '../support/backend';
+import { type ApiClient, ApiErrorBody, apiWebSocketUrl, SessionDto, type TokenPair } from '../../protocol';
+import { connectAgent, startTestBackend, type TestBackend } from '../support/backend';
 import { dbKinds } from '../support/databases';
-import { eventually, ProtocolAgent } from '../support/protocol-agent';
+import { eventually } from '../support/eventually';
+import type { ProtocolAgent } from '../support/protocol-agent';
+import { upgradeStatus } from '../support/ws';
 
 async function expectError(res: Response, status: number, code?: string) {
   expect(res.status).toBe(status);
@@ -12,30 +13,17 @@ async function expectError(res: Response, status: number, code?: string) {
   return body;
 }
 
-/** Opens a WebSocket and resolves with the HTTP status of a refused upgrade, or 101. */
-function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
-    ws.once('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.once('error', reject);
-  });
-}
-
 describe.each(dbKinds())('control plane basics on %s', (kind) => {
   let b: TestBackend;
   let admin: TokenPair;
+  let adminApi: ApiClient;
   let agent: ProtocolAgent;
 
   beforeAll(async () => {
     b = await startTestBackend(kind);
     admin = await b.login();
-    const created = await b.cp.agents.create('test-agent', 'local', 10);
-    agent = new ProtocolAgent(b.url, created.agent.id, created.token);
-    await agent.connect();
+    adminApi = b.client(admin.accessToken);
+    agent = await connectAgent(b, 'test-agent', 10);
   });
   afterAll(async () => {
     await agent?.close();
@@ -107,14 +95,11 @@ describe.each(dbKinds())('control plane basics on %s', (kind) => {
   });
 
   it('lists the templates the catalog offers', async () => {
-    const res = await b.api('/templates', { token: admin.accessToken });
-    const list = TemplateList.parse(await res.json());
+    const list = await adminApi.listTemplates();
     expect(list.templates.map((t) => t.name)).toEqual(
       expect.arrayContaining(['xterm', 'firefox', 'chromium']),
     );
-    const filtered = TemplateList.parse(
-      await (await b.api('/templates?q=browser', { token: admin.accessToken })).json(),
-    );
+    const filtered = await adminApi.listTemplates({ query: { q: 'browser' } });
     expect(filtered.templates.map((t) => t.name)).not.toContain('xterm');
   });
 
@@ -127,25 +112,14 @@ describe.each(dbKinds())('control plane basics on %s', (kind) => {
     const start = await agent.command('start_session');
     expect(start.session.name).toBe(created.name);
     expect(start.session.local?.command[0]).toBe('xterm');
-    await eventually(async () => {
-      const s = SessionDto.parse(
-        await (await b.api(`/sessions/${created.name}`, { token: admin.accessToken })).json(),
-      );
-      return s.state === 'running';
-    });
-    const list = (await (await b.api('/sessions', { token: admin.accessToken })).json()) as {
-      sessions: SessionDto[];
-    };
+    const stateOf = async () => (await adminApi.getSession({ params: { name: created.name } })).state;
+    await eventually(async () => (await stateOf()) === 'running');
+    const list = await adminApi.listSessions();
     expect(list.sessions.map((s) => s.name)).toContain(created.name);
     const del = await b.api(`/sessions/${created.name}`, { token: admin.accessToken, method: 'DELETE' });
     expect(del.status).toBe(202);
     await agent.command('stop_session');
-    await eventually(async () => {
-      const s = SessionDto.parse(
-        await (await b.api(`/sessions/${created.name}`, { token: admin.accessToken })).json(),
-      );
-      return s.state === 'terminated';
-    });
+    await eventually(async () => (await stateOf()) === 'terminated');
     // Terminated is final: a second delete is a state conflict, not a crash.
     await expectError(
       await b.api(`/sessions/${created.name}`, { token: admin.accessToken, method: 'DELETE' }),
@@ -167,32 +141,24 @@ describe.each(dbKinds())('control plane basics on %s', (kind) => {
     agent.send({ type: 'heartbeat', activeSessions: 0, load: 0.1 });
     const health = await b.api('/healthz');
     expect(health.status).toBe(200);
-    expect(b.cp.hub.isConnected(agent.agentId)).toBe(true);
+    expect(b.cp.connections.isConnected(agent.agentId)).toBe(true);
   });
 
   it('refuses a reused, expired, or foreign viewer ticket', async () => {
-    const res = await b.api('/sessions', { token: admin.accessToken, body: { template: 'xterm' } });
-    const s = SessionDto.parse(await res.json());
+    const s = await adminApi.createSession({ body: { template: 'xterm' } });
     await eventually(async () => (await b.cp.store.get(s.name))?.state === 'running');
-    const t = ViewerTicket.parse(
-      await (
-        await b.api(`/sessions/${s.name}/viewer-ticket`, { token: admin.accessToken, method: 'POST' })
-      ).json(),
-    );
+    const t = await adminApi.viewerTicket({ params: { name: s.name } });
     expect(t.vncPassword).toMatch(/^[A-Za-z0-9]{8}$/);
-    const ws = b.url.replace(/^http/, 'ws');
+    const vnc = (ticket?: string) =>
+      apiWebSocketUrl(b.url, 'vnc', { params: { name: s.name }, query: ticket ? { ticket } : undefined });
     // The agent never opens the tunnel here; the upgrade itself is what is under test.
     agent.autoReply = null;
-    expect(await upgradeStatus(`${ws}/api/v1/sessions/${s.name}/vnc?ticket=${t.ticket}`)).toBe(101);
-    expect(await upgradeStatus(`${ws}/api/v1/sessions/${s.name}/vnc?ticket=${t.ticket}`)).toBe(401);
-    expect(await upgradeStatus(`${ws}/api/v1/sessions/${s.name}/vnc?ticket=${'x'.repeat(43)}`)).toBe(401);
-    expect(await upgradeStatus(`${ws}/api/v1/sessions/${s.name}/vnc`)).toBe(400);
+    expect(await upgradeStatus(vnc(t.ticket))).toBe(101);
+    expect(await upgradeStatus(vnc(t.ticket))).toBe(401);
+    expect(await upgradeStatus(vnc('x'.repeat(43)))).toBe(401);
+    expect(await upgradeStatus(vnc())).toBe(400);
     // A bearer token is no substitute for a ticket.
-    expect(
-      await upgradeStatus(`${ws}/api/v1/sessions/${s.name}/vnc`, {
-        Authorization: `Bearer ${admin.accessToken}`,
-      }),
-    ).toBe(400);
+    expect(await upgradeStatus(vnc(), { Authorization: `Bearer ${admin.accessToken}` })).toBe(400);
     agent.autoReply = (c) => ({ ok: true, state: c.action === 'stop_session' ? 'terminated' : 'running' });
   });
 
@@ -202,7 +168,7 @@ describe.each(dbKinds())('control plane basics on %s', (kind) => {
     const owner = (await b.cp.auth.findUser('admin'))!;
     const t = b.cp.tickets.issue({ userId: owner.id, sessionName: s!.name }, 1);
     await new Promise((r) => setTimeout(r, 20));
-    const ws = b.url.replace(/^http/, 'ws');
-    expect(await upgradeStatus(`${ws}/api/v1/sessions/${s!.name}/vnc?ticket=${t.ticket}`)).toBe(401);
+    const url = apiWebSocketUrl(b.url, 'vnc', { params: { name: s!.name }, query: { ticket: t.ticket } });
+    expect(await upgradeStatus(url)).toBe(401);
   });
 });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SessionDto, type TokenPair } from '../../protocol';
-import { startTestBackend, type TestBackend } from '../support/backend';
+import type { SessionDto, TokenPair } from '../../protocol';
+import { connectAgent, startTestBackend, type TestBackend } from '../support/backend';
 import { dbKinds } from '../support/databases';
-import { eventually, ProtocolAgent } from '../support/protocol-agent';
+import { eventually } from '../support/eventually';
+import type { ProtocolAgent } from '../support/protocol-agent';
 import { createUser } from '../support/users';
 
 const huge = 'A'.repeat(200_000);
@@ -50,16 +51,10 @@ describe.each(dbKinds())('hostile input on %s', (kind) => {
     b = await startTestBackend(kind, { STREAMSPACE_MAX_SESSIONS_PER_USER: '1000' });
     admin = await b.login();
     eve = await createUser(b, admin.accessToken, 'eve');
-    const a = await b.cp.agents.create('victim-agent', 'local', 1000);
-    agent = new ProtocolAgent(b.url, a.agent.id, a.token);
-    await agent.connect();
-    victim = SessionDto.parse(
-      await (await b.api('/sessions', { token: admin.accessToken, body: { template: 'xterm' } })).json(),
-    );
+    agent = await connectAgent(b, 'victim-agent', 1000);
+    victim = await b.client(admin.accessToken).createSession({ body: { template: 'xterm' } });
     await eventually(async () => (await b.cp.store.get(victim.name))?.state === 'running');
-    const o = await b.cp.agents.create('evil-agent', 'local', 1000);
-    other = new ProtocolAgent(b.url, o.agent.id, o.token);
-    await other.connect();
+    other = await connectAgent(b, 'evil-agent', 1000);
   });
   afterAll(async () => {
     await agent?.close();
@@ -214,14 +209,12 @@ describe.each(dbKinds())('hostile input on %s', (kind) => {
     );
     other.send({ type: 'heartbeat', activeSessions: 0, load: 0 });
     expect(JSON.stringify(await b.cp.store.get(victim.name))).toBe(before);
-    expect(b.cp.hub.isConnected(agent.agentId)).toBe(true);
+    expect(b.cp.connections.isConnected(agent.agentId)).toBe(true);
     expect((await b.api('/healthz')).status).toBe(200);
   });
 
   it('closes an agent socket that sends a frame over the size cap, and stays up', async () => {
-    const a = await b.cp.agents.create('big-agent', 'local', 1);
-    const big = new ProtocolAgent(b.url, a.agent.id, a.token);
-    await big.connect();
+    const big = await connectAgent(b, 'big-agent', 1);
     const closed = new Promise<number>((r) => big.ws.once('close', (code) => r(code)));
     big.sendRaw(Buffer.alloc(2 * 1024 * 1024, 32).toString());
     expect(await closed).toBe(1009);

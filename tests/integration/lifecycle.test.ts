@@ -1,9 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { CommandAccepted, ServerEvent, SessionDto, type TokenPair } from '../../protocol';
-import { startTestBackend, type TestBackend } from '../support/backend';
+import {
+  apiWebSocketUrl,
+  CommandAccepted,
+  ServerEvent,
+  SessionDto,
+  type TokenPair,
+  ViewerTicket,
+} from '../../protocol';
+import { connectAgent, startTestBackend, type TestBackend } from '../support/backend';
 import { dbKinds } from '../support/databases';
-import { eventually, ProtocolAgent } from '../support/protocol-agent';
+import { eventually } from '../support/eventually';
+import type { ProtocolAgent } from '../support/protocol-agent';
 import { createUser } from '../support/users';
 
 describe.each(dbKinds())('session lifecycle on %s', (kind) => {
@@ -23,9 +31,7 @@ describe.each(dbKinds())('session lifecycle on %s', (kind) => {
     b = await startTestBackend(kind, { STREAMSPACE_MAX_SESSIONS_PER_USER: '3' });
     admin = await b.login();
     alice = await createUser(b, admin.accessToken, 'alice');
-    const created = await b.cp.agents.create('lifecycle-agent', 'local', 50);
-    agent = new ProtocolAgent(b.url, created.agent.id, created.token);
-    await agent.connect();
+    agent = await connectAgent(b, 'lifecycle-agent', 50);
   });
   afterAll(async () => {
     await agent?.close();
@@ -34,7 +40,7 @@ describe.each(dbKinds())('session lifecycle on %s', (kind) => {
 
   it('walks running → hibernated → running → terminated, each step persisted and pushed on /events', async () => {
     const events: ServerEvent[] = [];
-    const ws = new WebSocket(`${b.url.replace(/^http/, 'ws')}/api/v1/events`);
+    const ws = new WebSocket(apiWebSocketUrl(b.url, 'events'));
     await new Promise((r) => ws.once('open', r));
     ws.send(JSON.stringify({ type: 'auth', token: alice.accessToken }));
     ws.on('message', (d) => events.push(ServerEvent.parse(JSON.parse(d.toString()))));
@@ -138,7 +144,7 @@ describe.each(dbKinds())('session lifecycle on %s', (kind) => {
 
   it('answers 503 with a message when no agent can take the session', async () => {
     await agent.close();
-    await eventually(async () => !b.cp.hub.isConnected(agent.agentId));
+    await eventually(async () => !b.cp.connections.isConnected(agent.agentId));
     const res = await b.api('/sessions', { token: admin.accessToken, body: { template: 'xterm' } });
     expect(res.status).toBe(503);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/no agent/);
@@ -156,21 +162,16 @@ describe('idle hibernation', () => {
     // 0.02 minutes = 1.2 s idle.
     b = await startTestBackend('pglite', { STREAMSPACE_IDLE_HIBERNATE_MINUTES: '0.02' });
     const admin = await b.login();
-    const created = await b.cp.agents.create('idle-agent', 'local', 5);
-    const agent = new ProtocolAgent(b.url, created.agent.id, created.token);
-    await agent.connect();
-    const s = SessionDto.parse(
-      await (await b.api('/sessions', { token: admin.accessToken, body: { template: 'xterm' } })).json(),
-    );
+    const adminApi = b.client(admin.accessToken);
+    const agent = await connectAgent(b, 'idle-agent', 5);
+    const s = await adminApi.createSession({ body: { template: 'xterm' } });
     await eventually(async () => (await b.cp.store.get(s.name))?.state === 'running');
     await eventually(
       async () => (await b.cp.store.get(s.name))?.state === 'hibernated',
       10_000,
       'idle hibernation',
     );
-    const audit = (await (await b.api('/audit', { token: admin.accessToken })).json()) as {
-      entries: Array<{ action: string; target: string }>;
-    };
+    const audit = await adminApi.audit();
     expect(audit.entries.some((e) => e.action === 'session.idle_hibernate' && e.target === s.name)).toBe(
       true,
     );
@@ -179,11 +180,18 @@ describe('idle hibernation', () => {
       method: 'POST',
     });
     expect(ticket.status).toBe(200);
+    // The wake comes when the viewer connects with the ticket, not when the ticket is issued.
+    const { ticket: t } = ViewerTicket.parse(await ticket.json());
+    const viewer = new WebSocket(
+      apiWebSocketUrl(b.url, 'vnc', { params: { name: s.name }, query: { ticket: t } }),
+    );
+    viewer.on('error', () => {});
     await eventually(
       async () => (await b.cp.store.get(s.name))?.state === 'running',
       5000,
       'woken by viewer',
     );
+    viewer.close();
     await agent.close();
   });
 

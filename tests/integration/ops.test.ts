@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { agentTunnelPath, SessionDto, type TokenPair, ViewerTicket } from '../../protocol';
-import { ADMIN_PASSWORD, startTestBackend, type TestBackend } from '../support/backend';
-import { eventually, ProtocolAgent } from '../support/protocol-agent';
+import { apiWebSocketUrl, type TokenPair } from '../../protocol';
+import { ADMIN_PASSWORD, connectAgent, startTestBackend, type TestBackend } from '../support/backend';
+import { eventually } from '../support/eventually';
+import type { ProtocolAgent } from '../support/protocol-agent';
 
 describe('operations: health, readiness, metrics and logs', () => {
   let b: TestBackend;
@@ -16,18 +17,13 @@ describe('operations: health, readiness, metrics and logs', () => {
     });
     admin = await b.login();
     await b.api('/auth/login', { body: { username: 'admin', password: 'wrong-password-123' } });
-    const created = await b.cp.agents.create('ops-agent', 'local', 5);
-    agent = new ProtocolAgent(b.url, created.agent.id, created.token);
-    await agent.connect();
+    agent = await connectAgent(b, 'ops-agent', 5);
     // Echo every tunnel back, as a session's VNC server would answer.
-    agent.ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as { type: string; tunnelId?: string };
-      if (frame.type !== 'tunnel_open' || !frame.tunnelId) return;
-      const t = new WebSocket(`${b.url.replace(/^http/, 'ws')}${agentTunnelPath(frame.tunnelId)}`, {
-        headers: { Authorization: `Bearer ${created.token}` },
-      });
+    agent.onFrame = (frame) => {
+      if (frame.type !== 'tunnel_open') return;
+      const t = agent.openTunnel(frame.tunnelId);
       t.on('message', (d: Buffer) => t.send(d));
-    });
+    };
   });
   afterAll(async () => {
     await agent?.close();
@@ -42,17 +38,12 @@ describe('operations: health, readiness, metrics and logs', () => {
   });
 
   it('counts sessions by state, agents online, command latency and VNC bytes', async () => {
-    const s = SessionDto.parse(
-      await (await b.api('/sessions', { token: admin.accessToken, body: { template: 'xterm' } })).json(),
-    );
+    const adminApi = b.client(admin.accessToken);
+    const s = await adminApi.createSession({ body: { template: 'xterm' } });
     await eventually(async () => (await b.cp.store.get(s.name))?.state === 'running');
-    const t = ViewerTicket.parse(
-      await (
-        await b.api(`/sessions/${s.name}/viewer-ticket`, { token: admin.accessToken, method: 'POST' })
-      ).json(),
-    );
+    const t = await adminApi.viewerTicket({ params: { name: s.name } });
     const viewer = new WebSocket(
-      `${b.url.replace(/^http/, 'ws')}/api/v1/sessions/${s.name}/vnc?ticket=${t.ticket}`,
+      apiWebSocketUrl(b.url, 'vnc', { params: { name: s.name }, query: { ticket: t.ticket } }),
     );
     await new Promise((r) => viewer.once('open', r));
     const echoed = new Promise<Buffer>((r) => viewer.once('message', (d: Buffer) => r(d)));

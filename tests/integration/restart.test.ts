@@ -1,17 +1,17 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../bench/lib/api';
-import { rfbConnect, wsTransport } from '../../bench/lib/rfb-client';
+import { rfbConnect, wsTransport } from '../../agent/testing/rfb-client';
+import { type SignedIn, signIn, terminate, viewer } from '../../bench/lib/api';
 import { createPostgresDatabase, dbKinds } from '../support/databases';
+import { eventually } from '../support/eventually';
 import { xvncFor } from '../support/processes';
-import { eventually } from '../support/protocol-agent';
 import { type StackProcess, startStackProcess } from '../support/stack-process';
 
 const PASSWORD = 'restart-admin-password';
 
 /** Connects a raw RFB client through the backend and waits for a first framebuffer update. */
-async function viewOnce(api: ApiClient, name: string): Promise<{ width: number; bytes: number }> {
-  const ticket = await api.ticket(name);
-  const rfb = await rfbConnect(await wsTransport(api.vncUrl(name, ticket.ticket)), ticket.vncPassword);
+async function viewOnce(admin: SignedIn, name: string): Promise<{ width: number; bytes: number }> {
+  const view = await viewer(admin, name);
+  const rfb = await rfbConnect(await wsTransport(view.url), view.vncPassword);
   const update = await rfb.update(false);
   rfb.close();
   return { width: rfb.width, bytes: update.bytes };
@@ -36,53 +36,40 @@ describe.each(dbKinds())('the stack survives kill -9 on %s', (kind) => {
     }
     stack = await startStackProcess(env);
     const dataDir = stack.dataDir;
-    let api = new ApiClient(stack.url);
-    await api.login('admin', PASSWORD);
-    const running = await api.launch('xterm');
-    const sleeping = await api.launch('xclock');
-    await eventually(async () => (await api.session(running.name)).state === 'running', 30_000, 'running');
-    await eventually(async () => (await api.session(sleeping.name)).state === 'running', 30_000, 'running');
-    expect((await viewOnce(api, running.name)).bytes).toBeGreaterThan(0);
-    await api.call(`/sessions/${sleeping.name}/hibernate`, { method: 'POST' });
-    await eventually(
-      async () => (await api.session(sleeping.name)).state === 'hibernated',
-      30_000,
-      'hibernated',
-    );
-    const before = (await (await api.call('/sessions')).json()) as {
-      sessions: Array<{ name: string; state: string }>;
-    };
-    const audit = (await (await api.call('/audit')).json()) as { entries: unknown[] };
+    let admin = await signIn(stack.url, 'admin', PASSWORD);
+    const stateOf = async (name: string) => (await admin.api.getSession({ params: { name } })).state;
+    const running = await admin.api.createSession({ body: { template: 'xterm' } });
+    const sleeping = await admin.api.createSession({ body: { template: 'xclock' } });
+    await eventually(async () => (await stateOf(running.name)) === 'running', 30_000, 'running');
+    await eventually(async () => (await stateOf(sleeping.name)) === 'running', 30_000, 'running');
+    expect((await viewOnce(admin, running.name)).bytes).toBeGreaterThan(0);
+    await admin.api.hibernateSession({ params: { name: sleeping.name } });
+    await eventually(async () => (await stateOf(sleeping.name)) === 'hibernated', 30_000, 'hibernated');
+    const before = await admin.api.listSessions();
+    const audit = await admin.api.audit();
     // A launch whose start command is in flight when the process dies.
-    const inFlight = await api.launch('xterm');
+    const inFlight = await admin.api.createSession({ body: { template: 'xterm' } });
 
     await stack.stop('SIGKILL');
     // The sessions' processes are not the stack's children: they outlive it.
     expect(xvncFor(running.name)).toHaveLength(1);
 
     stack = await startStackProcess(env, { dataDir });
-    api = new ApiClient(stack.url);
-    await api.login('admin', PASSWORD);
-    const after = (await (await api.call('/sessions')).json()) as {
-      sessions: Array<{ name: string; state: string }>;
-    };
+    admin = await signIn(stack.url, 'admin', PASSWORD);
+    const after = await admin.api.listSessions();
     expect(after.sessions.filter((s) => s.name !== inFlight.name).map((s) => [s.name, s.state])).toEqual(
       before.sessions.map((s) => [s.name, s.state]),
     );
     // Its command is replayed (or the agent re-adopts what it had started), and it comes up.
-    await eventually(
-      async () => (await api.session(inFlight.name)).state === 'running',
-      30_000,
-      'in-flight start',
-    );
-    await api.terminate(inFlight.name);
+    await eventually(async () => (await stateOf(inFlight.name)) === 'running', 30_000, 'in-flight start');
+    await terminate(admin.api, inFlight.name);
     expect(xvncFor(inFlight.name)).toEqual([]);
-    const auditAfter = (await (await api.call('/audit')).json()) as { entries: unknown[] };
+    const auditAfter = await admin.api.audit();
     expect(auditAfter.entries.length).toBeGreaterThanOrEqual(audit.entries.length);
 
     // The agent re-adopts the sessions on hello, so the running one streams again.
     const view = await eventually(
-      async () => viewOnce(api, running.name).catch(() => null),
+      async () => viewOnce(admin, running.name).catch(() => null),
       30_000,
       'viewer after restart',
     );
@@ -90,10 +77,10 @@ describe.each(dbKinds())('the stack survives kill -9 on %s', (kind) => {
     expect(view.bytes).toBeGreaterThan(0);
 
     // And the hibernated one wakes when asked, then everything can be cleaned up.
-    await api.call(`/sessions/${sleeping.name}/wake`, { method: 'POST' });
-    await eventually(async () => (await api.session(sleeping.name)).state === 'running', 30_000, 'woken');
-    await api.terminate(running.name);
-    await api.terminate(sleeping.name);
+    await admin.api.wakeSession({ params: { name: sleeping.name } });
+    await eventually(async () => (await stateOf(sleeping.name)) === 'running', 30_000, 'woken');
+    await terminate(admin.api, running.name);
+    await terminate(admin.api, sleeping.name);
     expect(xvncFor(running.name)).toEqual([]);
     expect(xvncFor(sleeping.name)).toEqual([]);
   });

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ServerEvent, SessionDto, SessionList, TokenPair } from '../../protocol';
-import { startTestBackend, type TestBackend } from '../support/backend';
+import { apiWebSocketUrl, ServerEvent, type SessionDto, TokenPair } from '../../protocol';
+import { connectAgent, startTestBackend, type TestBackend } from '../support/backend';
 import { dbKinds } from '../support/databases';
-import { eventually, ProtocolAgent } from '../support/protocol-agent';
+import { eventually } from '../support/eventually';
+import type { ProtocolAgent } from '../support/protocol-agent';
 import { createUser } from '../support/users';
 
 describe.each(dbKinds())('multi-user security on %s', (kind) => {
@@ -19,12 +20,8 @@ describe.each(dbKinds())('multi-user security on %s', (kind) => {
     admin = await b.login();
     alice = await createUser(b, admin.accessToken, 'alice');
     bob = await createUser(b, admin.accessToken, 'bob');
-    const created = await b.cp.agents.create('sec-agent', 'local', 50);
-    agent = new ProtocolAgent(b.url, created.agent.id, created.token);
-    await agent.connect();
-    aliceSession = SessionDto.parse(
-      await (await b.api('/sessions', { token: alice.accessToken, body: { template: 'xterm' } })).json(),
-    );
+    agent = await connectAgent(b, 'sec-agent', 50);
+    aliceSession = await b.client(alice.accessToken).createSession({ body: { template: 'xterm' } });
     await eventually(async () => (await b.cp.store.get(aliceSession.name))?.state === 'running');
   });
   afterAll(async () => {
@@ -33,7 +30,7 @@ describe.each(dbKinds())('multi-user security on %s', (kind) => {
   });
 
   it('lets a user see and act on their own sessions only', async () => {
-    const bobs = SessionList.parse(await (await b.api('/sessions', { token: bob.accessToken })).json());
+    const bobs = await b.client(bob.accessToken).listSessions();
     expect(bobs.sessions).toEqual([]);
     const n = aliceSession.name;
     expect((await b.api(`/sessions/${n}`, { token: bob.accessToken })).status).toBe(403);
@@ -50,9 +47,7 @@ describe.each(dbKinds())('multi-user security on %s', (kind) => {
   });
 
   it('lets an admin see and act on any session', async () => {
-    const all = SessionList.parse(
-      await (await b.api('/sessions?all=true', { token: admin.accessToken })).json(),
-    );
+    const all = await b.client(admin.accessToken).listSessions({ query: { all: 'true' } });
     expect(all.sessions.map((s) => s.name)).toContain(aliceSession.name);
     expect((await b.api(`/sessions/${aliceSession.name}`, { token: admin.accessToken })).status).toBe(200);
   });
@@ -63,9 +58,7 @@ describe.each(dbKinds())('multi-user security on %s', (kind) => {
       body: { template: 'xterm', user: 'alice' },
     });
     expect(res.status).toBe(400);
-    const ok = SessionDto.parse(
-      await (await b.api('/sessions', { token: bob.accessToken, body: { template: 'xterm' } })).json(),
-    );
+    const ok = await b.client(bob.accessToken).createSession({ body: { template: 'xterm' } });
     expect(ok.user).toBe('bob');
   });
 
@@ -144,10 +137,7 @@ describe.each(dbKinds())('multi-user security on %s', (kind) => {
   });
 
   it('records who did what in the audit log', async () => {
-    const res = await b.api('/audit?limit=500', { token: admin.accessToken });
-    const { entries } = (await res.json()) as {
-      entries: Array<{ actor: string; action: string; target: string }>;
-    };
+    const { entries } = await b.client(admin.accessToken).audit({ query: { limit: 500 } });
     expect(entries).toContainEqual(
       expect.objectContaining({ actor: 'alice', action: 'session.create', target: aliceSession.name }),
     );
@@ -201,13 +191,11 @@ describe('events reach only those who may see them', () => {
     const admin = await b.login();
     const dora = await createUser(b, admin.accessToken, 'dora');
     const finn = await createUser(b, admin.accessToken, 'finn');
-    const created = await b.cp.agents.create('events-agent', 'local', 10);
-    const agent = new ProtocolAgent(b.url, created.agent.id, created.token);
-    await agent.connect();
+    const agent = await connectAgent(b, 'events-agent', 10);
 
     const listen = async (token: string) => {
       const seen: string[] = [];
-      const ws = new WebSocket(`${b.url.replace(/^http/, 'ws')}/api/v1/events`);
+      const ws = new WebSocket(apiWebSocketUrl(b.url, 'events'));
       await new Promise((r) => ws.once('open', r));
       ws.on('message', (d) => {
         const e = ServerEvent.parse(JSON.parse(d.toString()));
@@ -222,15 +210,13 @@ describe('events reach only those who may see them', () => {
     const finnSees = await listen(finn.accessToken);
     const adminSees = await listen(admin.accessToken);
 
-    const s = SessionDto.parse(
-      await (await b.api('/sessions', { token: dora.accessToken, body: { template: 'xterm' } })).json(),
-    );
+    const s = await b.client(dora.accessToken).createSession({ body: { template: 'xterm' } });
     await eventually(async () => doraSees.seen.includes(`${s.name}:running`), 5000, 'dora sees running');
     await eventually(async () => adminSees.seen.includes(`${s.name}:running`), 5000, 'admin sees running');
     expect(finnSees.seen).toEqual(['ready']);
 
     // A bad token gets an error frame and a close, never a subscription.
-    const bad = new WebSocket(`${b.url.replace(/^http/, 'ws')}/api/v1/events`);
+    const bad = new WebSocket(apiWebSocketUrl(b.url, 'events'));
     await new Promise((r) => bad.once('open', r));
     const closed = new Promise<number>((r) => bad.once('close', (code) => r(code)));
     bad.send(JSON.stringify({ type: 'auth', token: 'forged.token.value' }));

@@ -6,8 +6,9 @@ import { configFromEnv } from '../../backend/config';
 import { type ControlPlane, createControlPlane } from '../../backend/control-plane';
 import { createLogger } from '../../backend/logger';
 import { appPaths, findAppRoot } from '../../backend/paths';
-import type { TokenPair } from '../../protocol';
+import { type ApiClient, apiUrl, createApiClient, type TokenPair } from '../../protocol';
 import { createPostgresDatabase, type DbKind } from './databases';
+import { ProtocolAgent } from './protocol-agent';
 
 export const ADMIN_PASSWORD = 'admin-test-password';
 
@@ -16,7 +17,13 @@ export interface TestBackend {
   cp: ControlPlane;
   dataDir: string;
   login(username?: string, password?: string): Promise<TokenPair>;
-  /** fetch against the API with an optional bearer token and JSON body. */
+  /** The one typed client, bound to this backend and, when given, signed in with `token`. */
+  client(token?: string): ApiClient;
+  /**
+   * The raw escape hatch: fetch against an API path (with its query, if any) with an optional
+   * bearer token and JSON body, for tests that send what no client would or read raw statuses
+   * and headers.
+   */
   api(
     path: string,
     init?: {
@@ -53,8 +60,11 @@ export async function startTestBackend(
   );
   const cp = await createControlPlane(config, createLogger(config.logLevel, logDestination));
   const url = await cp.listen(0, '127.0.0.1');
-  const api: TestBackend['api'] = (path, init = {}) =>
-    fetch(`${url}/api/v1${path}`, {
+  const client = (token?: string) => createApiClient({ baseUrl: url, token: () => token });
+  const api: TestBackend['api'] = (path, init = {}) => {
+    const q = path.indexOf('?');
+    const target = q < 0 ? apiUrl(url, path) : apiUrl(url, path.slice(0, q)) + path.slice(q);
+    return fetch(target, {
       method: init.method ?? (init.body !== undefined || init.rawBody !== undefined ? 'POST' : 'GET'),
       headers: {
         ...(init.body !== undefined || init.rawBody !== undefined
@@ -65,20 +75,27 @@ export async function startTestBackend(
       },
       body: init.rawBody ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined),
     });
+  };
   return {
     url,
     cp,
     dataDir,
     api,
-    async login(username = 'admin', password = ADMIN_PASSWORD) {
-      const res = await api('/auth/login', { body: { username, password } });
-      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-      return (await res.json()) as TokenPair;
-    },
+    client,
+    login: (username = 'admin', password = ADMIN_PASSWORD) =>
+      client().login({ body: { username, password } }),
     async close() {
       await cp.close();
       await pgdb?.drop();
       if (!reuse) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Registers an agent straight in the control plane and connects a protocol-level peer for it. */
+export async function connectAgent(b: TestBackend, name: string, maxSessions = 10): Promise<ProtocolAgent> {
+  const created = await b.cp.agents.create(name, 'local', maxSessions);
+  const agent = new ProtocolAgent(b.url, created.agent.id, created.token);
+  await agent.connect();
+  return agent;
 }

@@ -9,7 +9,6 @@ export async function createUser(
   role: 'admin' | 'user' = 'user',
 ): Promise<TokenPair> {
   const password = `${username}-password-1`;
-  const res = await b.api('/users', { token: adminToken, body: { username, password, role } });
-  if (res.status !== 201) throw new Error(`could not create ${username}: ${res.status} ${await res.text()}`);
+  await b.client(adminToken).createUser({ body: { username, password, role } });
   return b.login(username, password);
 }
