@@ -118,10 +118,6 @@ export const BackendToAgent = z.discriminatedUnion('type', [
 ]);
 export type BackendToAgent = z.infer<typeof BackendToAgent>;
 
-/** Transitional: callers move to apiWebSocketUrl. */
-export const AGENT_CONNECT_PATH = '/api/v1/agents/connect';
-export const agentTunnelPath = (tunnelId: string) => `/api/v1/agents/tunnels/${encodeURIComponent(tunnelId)}`;
-
 /** The session a command is about, whichever its action. */
 export function commandSession(command: BackendCommand): string {
   return command.action === 'start_session' ? command.session.name : command.name;
