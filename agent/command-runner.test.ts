@@ -1,33 +1,10 @@
-import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AgentToBackend, BackendCommand, SessionSpec } from '../protocol';
+import type { AgentToBackend } from '../protocol';
 import { CommandRunner } from './command-runner';
+import { capturedLogger } from './testing/captured-logger';
 import { FakeRuntime } from './testing/fake-runtime';
-
-const VNC_PASSWORD = 'vncpw123';
-
-function spec(name: string): SessionSpec {
-  return {
-    name,
-    user: 'alice',
-    template: 'xterm',
-    resources: { memory: '512Mi', cpu: '500m' },
-    persistentHome: false,
-    vncPassword: VNC_PASSWORD,
-    local: { command: ['xterm'], env: {} },
-  };
-}
-
-function command(
-  commandId: string,
-  action: 'start_session' | 'hibernate_session',
-  name: string,
-): BackendCommand {
-  return action === 'start_session'
-    ? { type: 'command', commandId, action, session: spec(name) }
-    : { type: 'command', commandId, action, name };
-}
+import { sessionCommand, VNC_PASSWORD } from './testing/session-spec';
 
 describe('CommandRunner', () => {
   let runtime: FakeRuntime;
@@ -48,15 +25,9 @@ describe('CommandRunner', () => {
     runtime = new FakeRuntime();
     sent = [];
     logLines = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        logLines.push(chunk.toString());
-        done();
-      },
-    });
     runner = new CommandRunner({
       runtime,
-      logger: pino({ level: 'debug' }, sink),
+      logger: capturedLogger(logLines),
       send: (message) => {
         sent.push(message);
         return true;
@@ -74,8 +45,8 @@ describe('CommandRunner', () => {
     runtime.startGate = new Promise((resolve) => {
       open = resolve;
     });
-    runner.handle(command('c1', 'start_session', 'alice-xterm-00000001'));
-    runner.handle(command('c1', 'start_session', 'alice-xterm-00000001'));
+    runner.handle(sessionCommand('c1', 'start_session', 'alice-xterm-00000001'));
+    runner.handle(sessionCommand('c1', 'start_session', 'alice-xterm-00000001'));
     expect(sent).toEqual([
       { type: 'ack', commandId: 'c1' },
       { type: 'ack', commandId: 'c1' },
@@ -89,7 +60,7 @@ describe('CommandRunner', () => {
     expect(runner.running).toBe(0);
 
     // Re-sent after it finished: answered again from memory, not run again.
-    runner.handle(command('c1', 'start_session', 'alice-xterm-00000001'));
+    runner.handle(sessionCommand('c1', 'start_session', 'alice-xterm-00000001'));
     expect(sent.slice(3)).toEqual([{ type: 'ack', commandId: 'c1' }, result]);
     expect(runtime.calls).toEqual(['start:alice-xterm-00000001']);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -97,7 +68,7 @@ describe('CommandRunner', () => {
   });
 
   it('reports a failed command with the reason and the state it left', async () => {
-    runner.handle(command('c2', 'hibernate_session', 'alice-none-00000009'));
+    runner.handle(sessionCommand('c2', 'hibernate_session', 'alice-none-00000009'));
     await waitFor(() => results().length === 1);
     expect(results()[0]).toEqual({
       type: 'result',
@@ -137,12 +108,12 @@ describe('CommandRunner', () => {
         return true;
       },
     });
-    runner.handle(command('a', 'start_session', 'alice-xterm-00000001'));
+    runner.handle(sessionCommand('a', 'start_session', 'alice-xterm-00000001'));
     await waitFor(() => results().length === 1);
-    runner.handle(command('b', 'start_session', 'alice-xterm-00000002'));
+    runner.handle(sessionCommand('b', 'start_session', 'alice-xterm-00000002'));
     await waitFor(() => results().length === 2);
     // 'a' was forgotten, so a repeat runs again (harmless: the runtime is idempotent by name).
-    runner.handle(command('a', 'start_session', 'alice-xterm-00000001'));
+    runner.handle(sessionCommand('a', 'start_session', 'alice-xterm-00000001'));
     await waitFor(() => results().length === 3);
     expect(runtime.calls).toEqual([
       'start:alice-xterm-00000001',

@@ -1,36 +1,10 @@
 import { once } from 'node:events';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BackendToAgent, SessionSpec } from '../protocol';
 import { AgentConnection } from './connection';
+import { capturedLogger } from './testing/captured-logger';
 import { FakeRuntime } from './testing/fake-runtime';
-import { TestBackend } from './testing/test-backend';
-
-const TOKEN = 'agent-token-that-must-not-leak';
-const VNC_PASSWORD = 'vncpw123';
-
-function spec(name: string): SessionSpec {
-  return {
-    name,
-    user: 'alice',
-    template: 'xterm',
-    resources: { memory: '512Mi', cpu: '500m' },
-    persistentHome: false,
-    vncPassword: VNC_PASSWORD,
-    local: { command: ['xterm'], env: {} },
-  };
-}
-
-function command(
-  commandId: string,
-  action: 'start_session' | 'hibernate_session',
-  name: string,
-): BackendToAgent {
-  return action === 'start_session'
-    ? { type: 'command', commandId, action, session: spec(name) }
-    : { type: 'command', commandId, action, name };
-}
+import { sessionCommand, VNC_PASSWORD } from './testing/session-spec';
+import { AGENT_TOKEN, TestBackend } from './testing/test-backend';
 
 describe('AgentConnection', () => {
   let backend: TestBackend;
@@ -39,20 +13,14 @@ describe('AgentConnection', () => {
   let logLines: string[];
 
   function connect(): AgentConnection {
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        logLines.push(chunk.toString());
-        done();
-      },
-    });
     connection = new AgentConnection({
       baseUrl: backend.baseUrl,
-      token: TOKEN,
+      token: AGENT_TOKEN,
       agentId: 'agent-1',
       version: '0.1.0',
       maxSessions: 7,
       runtime,
-      logger: pino({ level: 'debug' }, sink),
+      logger: capturedLogger(logLines),
       reconnect: { initialMs: 20, maxMs: 100 },
       loadAverage: () => 0.25,
     });
@@ -62,7 +30,7 @@ describe('AgentConnection', () => {
 
   beforeEach(async () => {
     logLines = [];
-    backend = new TestBackend(TOKEN);
+    backend = new TestBackend(AGENT_TOKEN);
     await backend.listen();
     runtime = new FakeRuntime();
   });
@@ -73,7 +41,7 @@ describe('AgentConnection', () => {
     expect(backend.invalidFrames).toEqual([]);
     // Neither the token nor a session's VNC password may show up in a log line.
     const logs = logLines.join('');
-    expect(logs).not.toContain(TOKEN);
+    expect(logs).not.toContain(AGENT_TOKEN);
     expect(logs).not.toContain(VNC_PASSWORD);
   });
 
@@ -82,7 +50,7 @@ describe('AgentConnection', () => {
     runtime.sessions.set('alice-b-00000002', 'hibernated');
     connect();
     const hello = await backend.message('hello');
-    expect(backend.control.request.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(backend.control.request.headers.authorization).toBe(`Bearer ${AGENT_TOKEN}`);
     expect(hello).toEqual({
       type: 'hello',
       agentId: 'agent-1',
@@ -124,13 +92,13 @@ describe('AgentConnection', () => {
     backend.send(JSON.stringify({ type: 'command', commandId: 'x', action: 'explode_session' }));
     backend.send(
       JSON.stringify({
-        ...command('c3', 'start_session', 'alice-xterm-00000001'),
+        ...sessionCommand('c3', 'start_session', 'alice-xterm-00000001'),
         session: { name: 'BAD NAME' },
       }),
     );
     backend.control.ws.send(Buffer.from([1, 2, 3]), { binary: true });
     backend.send({ type: 'error', code: 'invalid_request', message: 'you sent junk' });
-    backend.send(command('c4', 'start_session', 'alice-xterm-00000002'));
+    backend.send(sessionCommand('c4', 'start_session', 'alice-xterm-00000002'));
     expect(await backend.message('result')).toMatchObject({ commandId: 'c4', ok: true });
     expect(backend.controls).toHaveLength(1);
     expect(runtime.calls).toEqual(['start:alice-xterm-00000002']);
@@ -155,7 +123,7 @@ describe('AgentConnection', () => {
     connect();
     expect(connection.state).toBe('connecting');
     await new Promise((resolve) => setTimeout(resolve, 150));
-    backend = new TestBackend(TOKEN);
+    backend = new TestBackend(AGENT_TOKEN);
     await backend.listen(port);
     await backend.message('hello');
     const closed = once(backend.control.ws, 'close');

@@ -1,29 +1,15 @@
-import type { Logger } from 'pino';
-import type { BackoffOptions } from '../protocol';
 import { CommandRunner } from './command-runner';
-import { type ConnectionState, ControlSocket } from './control-socket';
-import type { Runtime, RuntimeStatusEvent } from './runtime';
+import { type ConnectionState, ControlSocket, type ControlSocketOptions } from './control-socket';
+import type { RuntimeStatusEvent } from './runtime';
 import { truncateMessage } from './truncate';
 import type { TunnelOptions } from './tunnel';
 import { TunnelManager } from './tunnel-manager';
 
 export type { ConnectionState } from './control-socket';
 
-export interface AgentConnectionOptions {
-  /** http(s) base URL of the backend, e.g. http://127.0.0.1:8080. */
-  baseUrl: string;
-  token: string;
-  agentId: string;
-  version: string;
-  maxSessions: number;
-  runtime: Runtime;
-  logger: Logger;
-  reconnect?: Partial<BackoffOptions>;
+/** What the control socket takes, less the frame handlers the connection supplies, plus the tunnels'. */
+export interface AgentConnectionOptions extends Omit<ControlSocketOptions, 'onCommand' | 'onTunnelOpen'> {
   tunnel?: TunnelOptions;
-  handshakeTimeoutMs?: number;
-  /** One-minute load average; os.loadavg()[0] by default. */
-  loadAverage?: () => number;
-  random?: () => number;
 }
 
 /**

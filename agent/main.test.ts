@@ -4,6 +4,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { collectOutput } from '../tests/support/processes';
 import { TestBackend } from './testing/test-backend';
 
 const MAIN = join(import.meta.dirname, 'main.ts');
@@ -13,14 +14,7 @@ function runAgent(env: Record<string, string>): { child: ChildProcess; output: (
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  return { child, output: () => output };
+  return { child, output: collectOutput(child) };
 }
 
 async function exitCode(child: ChildProcess): Promise<number | null> {

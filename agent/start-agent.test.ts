@@ -3,12 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LocalRuntime, type RunningAgent, startAgent } from './index';
+import { LocalRuntime, type RunningAgent, type StartAgentOptions, startAgent } from './index';
+import type { Runtime } from './runtime';
 import { FakeRuntime } from './testing/fake-runtime';
+import { sessionSpec } from './testing/session-spec';
 import { killProcessesMentioning, processesMentioning } from './testing/strays';
 import { TestBackend } from './testing/test-backend';
 
 const logger = pino({ level: 'silent' });
+
+/** What the local stack passes: an agent of four sessions on the given backend and runtime. */
+function localAgent(baseUrl: string, runtime: Runtime): StartAgentOptions {
+  return { baseUrl, token: 'tok', agentId: 'local-agent', runtime, maxSessions: 4, logger, version: '1.2.3' };
+}
 
 describe('startAgent', () => {
   let backend: TestBackend | null = null;
@@ -33,15 +40,7 @@ describe('startAgent', () => {
     backend = new TestBackend('tok');
     await backend.listen();
     const runtime = new FakeRuntime();
-    agent = startAgent({
-      baseUrl: backend.baseUrl,
-      token: 'tok',
-      agentId: 'local-agent',
-      runtime,
-      maxSessions: 4,
-      logger,
-      version: '1.2.3',
-    });
+    agent = startAgent(localAgent(backend.baseUrl, runtime));
     expect(await backend.message('hello')).toMatchObject({
       agentId: 'local-agent',
       capacity: { maxSessions: 4 },
@@ -58,15 +57,7 @@ describe('startAgent', () => {
     stateDirs.push(stateDir);
     const runtime = new LocalRuntime({ stateDir, logger, stopGraceMs: 2_000 });
     runtimes.push(runtime);
-    agent = startAgent({
-      baseUrl: backend.baseUrl,
-      token: 'tok',
-      agentId: 'local-agent',
-      runtime,
-      maxSessions: 4,
-      logger,
-      version: '1.2.3',
-    });
+    agent = startAgent(localAgent(backend.baseUrl, runtime));
     const control = await backend.waitFor(() => backend?.controls[0]);
     await control.next('hello');
     backend.send({ type: 'welcome', heartbeatIntervalMs: 100 });
@@ -75,15 +66,12 @@ describe('startAgent', () => {
       type: 'command',
       commandId: 'start-1',
       action: 'start_session',
-      session: {
-        name,
-        user: 'alice',
+      session: sessionSpec(name, {
         template: 'xclock',
         resources: { memory: '256Mi', cpu: '250m' },
-        persistentHome: false,
         vncPassword: 'e2e-pass',
         local: { command: ['xclock', '-title', '{home}'], env: {} },
-      },
+      }),
     });
     expect(await backend.message('result', (m) => m.commandId === 'start-1', 0)).toMatchObject({
       ok: true,

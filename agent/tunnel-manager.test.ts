@@ -5,10 +5,8 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AgentToBackend, API_PREFIX, apiWebSocketUrl } from '../protocol';
 import { FakeRuntime } from './testing/fake-runtime';
-import { TestBackend } from './testing/test-backend';
+import { AGENT_TOKEN, TestBackend } from './testing/test-backend';
 import { TunnelManager } from './tunnel-manager';
-
-const TOKEN = 'agent-token-that-must-not-leak';
 
 describe('TunnelManager', () => {
   let backend: TestBackend;
@@ -18,7 +16,7 @@ describe('TunnelManager', () => {
   let manager: TunnelManager;
 
   beforeEach(async () => {
-    backend = new TestBackend(TOKEN);
+    backend = new TestBackend(AGENT_TOKEN);
     await backend.listen();
     runtime = new FakeRuntime();
     echoServer = createServer((socket: Socket) => socket.pipe(socket));
@@ -28,7 +26,7 @@ describe('TunnelManager', () => {
     sent = [];
     manager = new TunnelManager({
       baseUrl: backend.baseUrl,
-      token: TOKEN,
+      token: AGENT_TOKEN,
       runtime,
       logger: pino({ level: 'silent' }),
       send: (message) => {
@@ -56,7 +54,7 @@ describe('TunnelManager', () => {
     runtime.sessions.set('alice-xterm-00000001', 'running');
     void manager.open({ type: 'tunnel_open', tunnelId: 'tun-1', session: 'alice-xterm-00000001' });
     const tunnel = await backend.tunnel('tun-1');
-    expect(tunnel.request.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(tunnel.request.headers.authorization).toBe(`Bearer ${AGENT_TOKEN}`);
     const payload = randomBytes(300_000);
     tunnel.ws.send(payload, { binary: true });
     expect((await tunnel.read(payload.length)).equals(payload)).toBe(true);

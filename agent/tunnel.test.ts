@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket, { WebSocketServer } from 'ws';
+import { type Cleanups, peak, sendsPerTurn, until, wsPair } from '../tests/support/ws-streams';
 import { pipeTunnel, TUNNEL_HIGH_WATER_MARK, TUNNEL_TURN_BYTES } from './tunnel';
 
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups: Cleanups = [];
 
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -35,39 +35,17 @@ async function tcpServer(onSocket: (socket: Socket) => void): Promise<number> {
  * socket to `tcpPort`), as the agent builds it.
  */
 async function tunnelTo(tcpPort: number) {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
-  await once(wss, 'listening');
-  cleanups.push(async () => {
-    for (const client of wss.clients) client.terminate();
-    await new Promise((resolve) => wss.close(resolve));
-  });
-  const backendSide = new Promise<WebSocket>((resolve) => wss.once('connection', resolve));
-  const agentWs = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, {
-    perMessageDeflate: false,
-  });
-  await once(agentWs, 'open');
+  const { server: backend, client: agentWs } = await wsPair(cleanups);
   const socket = connect({ host: '127.0.0.1', port: tcpPort });
+  cleanups.push(() => void socket.destroy());
   await once(socket, 'connect');
-  const tunnel = pipeTunnel(agentWs, socket);
-  cleanups.push(() => {
-    agentWs.terminate();
-    socket.destroy();
-  });
-  return { tunnel, agentWs, socket, backend: await backendSide };
+  return { tunnel: pipeTunnel(agentWs, socket), agentWs, socket, backend };
 }
 
 function sha256(chunks: Buffer[]): string {
   const hash = createHash('sha256');
   for (const chunk of chunks) hash.update(chunk);
   return hash.digest('hex');
-}
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe('pipeTunnel', () => {
@@ -134,12 +112,7 @@ describe('pipeTunnel', () => {
     });
     // The viewer stops reading: its TCP window fills, then the agent's WebSocket buffer.
     backend.pause();
-    let maxBuffered = 0;
-    const started = Date.now();
-    while (Date.now() - started < 1_000) {
-      maxBuffered = Math.max(maxBuffered, agentWs.bufferedAmount);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
+    const maxBuffered = await peak(() => agentWs.bufferedAmount);
     expect(maxBuffered).toBeGreaterThan(0);
     expect(maxBuffered).toBeLessThanOrEqual(TUNNEL_HIGH_WATER_MARK + 128 * 1024);
     expect(written).toBeLessThan(total);
@@ -163,12 +136,7 @@ describe('pipeTunnel', () => {
     const block = randomBytes(64 * 1024);
     for (let sent = 0; sent < total; sent += block.length) backend.send(block, { binary: true });
 
-    let maxQueued = 0;
-    const started = Date.now();
-    while (Date.now() - started < 1_000) {
-      maxQueued = Math.max(maxQueued, socket.writableLength);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
+    const maxQueued = await peak(() => socket.writableLength);
     expect(maxQueued).toBeGreaterThan(0);
     expect(maxQueued).toBeLessThanOrEqual(1024 * 1024);
     expect(backend.bufferedAmount).toBeGreaterThan(total / 4);
@@ -179,44 +147,23 @@ describe('pipeTunnel', () => {
   });
 
   it('forwards at most its share per event-loop turn, so busy tunnels cannot starve quiet ones', async () => {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
-    await once(wss, 'listening');
-    cleanups.push(async () => {
-      for (const client of wss.clients) client.terminate();
-      await new Promise((resolve) => wss.close(resolve));
-    });
-    const backend = new Promise<WebSocket>((resolve) => wss.once('connection', resolve));
-    const agentWs = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
-    await once(agentWs, 'open');
-    cleanups.push(() => agentWs.terminate());
+    const { server: backend, client: agentWs } = await wsPair(cleanups);
     // A VNC server that has 4 MiB ready at once, and backpressure out of the way, so that only the
     // share per turn can hold the tunnel back.
     const vnc = new Duplex({ read() {}, write: (_chunk, _encoding, done) => done() });
     pipeTunnel(agentWs, vnc, { highWaterMark: 1024 * 1024 * 1024 });
     let received = 0;
-    (await backend).on('message', (data: Buffer) => {
+    backend.on('message', (data: Buffer) => {
       received += data.length;
     });
-    let sent = 0;
-    const send = agentWs.send.bind(agentWs);
-    agentWs.send = ((data: Buffer, options: object, cb?: (error?: Error) => void) => {
-      sent += data.length;
-      send(data, options, cb);
-    }) as typeof agentWs.send;
     const total = 4 * 1024 * 1024;
-    for (let i = 0; i < total / 65536; i++) vnc.push(randomBytes(65536));
-
-    const perTurn: number[] = [];
-    let last = 0;
-    await new Promise<void>((resolve) => {
-      const tick = () => {
-        perTurn.push(sent - last);
-        last = sent;
-        if (received >= total) resolve();
-        else setImmediate(tick);
-      };
-      setImmediate(tick);
-    });
+    const { sent, perTurn } = await sendsPerTurn(
+      agentWs,
+      () => {
+        for (let i = 0; i < total / 65536; i++) vnc.push(randomBytes(65536));
+      },
+      () => received >= total,
+    );
     expect(sent).toBe(total);
     expect(Math.max(...perTurn)).toBeLessThanOrEqual(TUNNEL_TURN_BYTES);
   });

@@ -4,7 +4,7 @@ import { type AgentRegistry, toAgentSummary } from './agents/registry';
 import { type AuthService, toUserDto } from './auth/service';
 import { notFound } from './http/errors';
 import type { routeRegistrar } from './http/register';
-import type { AuditLog } from './ops/audit';
+import type { AuditLog, AuditRecord } from './ops/audit';
 
 export function adminRoutes(
   register: ReturnType<typeof routeRegistrar>,
@@ -16,6 +16,20 @@ export function adminRoutes(
   },
 ): void {
   const { auth, agents, hub, audit } = deps;
+  /** What an admin did to an agent or a user; the action's first word names the kind of target. */
+  const record = (
+    actor: string,
+    action: `${'agent' | 'user'}.${string}`,
+    target: string,
+    detail?: AuditRecord['detail'],
+  ) =>
+    audit.record({
+      actor,
+      action,
+      targetType: action.startsWith('agent.') ? 'agent' : 'user',
+      target,
+      detail,
+    });
 
   register(routes.listAgents, async () => {
     const rows = await agents.list();
@@ -23,49 +37,29 @@ export function adminRoutes(
   });
   register(routes.createAgent, async ({ user, body }) => {
     const { agent, token } = await agents.create(body.name, body.runtime, body.maxSessions);
-    await audit.record({
-      actor: user.username,
-      action: 'agent.create',
-      targetType: 'agent',
-      target: agent.id,
-      detail: { name: agent.name },
-    });
+    await record(user.username, 'agent.create', agent.id, { name: agent.name });
     return { agent: toAgentSummary(agent), token };
   });
   register(routes.revokeAgent, async ({ user, params }) => {
     const agent = await agents.revoke(params.id);
     hub.disconnect(agent.id, 'agent revoked');
-    await audit.record({
-      actor: user.username,
-      action: 'agent.revoke',
-      targetType: 'agent',
-      target: agent.id,
-    });
+    await record(user.username, 'agent.revoke', agent.id);
     return { agent: toAgentSummary(agent) };
   });
 
   register(routes.listUsers, async () => ({ users: (await auth.listUsers()).map(toUserDto) }));
   register(routes.createUser, async ({ user: actor, body }) => {
     const user = await auth.createUser(body.username, body.password, body.role);
-    await audit.record({
-      actor: actor.username,
-      action: 'user.create',
-      targetType: 'user',
-      target: user.username,
-      detail: { role: user.role },
-    });
+    await record(actor.username, 'user.create', user.username, { role: user.role });
     return toUserDto(user);
   });
   register(routes.updateUser, async ({ user: actor, params, body }) => {
     const existing = await auth.findUser(params.id);
     if (!existing) throw notFound('no such user');
     const user = await auth.updateUser(existing.id, body);
-    await audit.record({
-      actor: actor.username,
-      action: 'user.update',
-      targetType: 'user',
-      target: user.username,
-      detail: { role: body.role, passwordChanged: body.password !== undefined },
+    await record(actor.username, 'user.update', user.username, {
+      role: body.role,
+      passwordChanged: body.password !== undefined,
     });
     return toUserDto(user);
   });

@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../tests/support/scratch-dir';
 import { APP_ENTRY, dashboardUrl, resolveAppPath, serveAppRequest, viewerUrl } from './app-protocol';
 
 const root = '/opt/StreamSpace/out/renderer';
@@ -55,18 +55,16 @@ describe('renderer URLs', () => {
 });
 
 describe('serveAppRequest', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ss-renderer-'));
-    await mkdir(join(dir, 'assets'));
-    await writeFile(join(dir, 'index.html'), '<!doctype html><title>x</title>');
-    await writeFile(join(dir, 'assets', 'app.js'), 'console.log(1)');
-    await writeFile(join(dir, '..', 'secret.txt'), 'nope').catch(() => {});
+  const dir = scratchDir('ss-renderer-', {
+    once: true,
+    setup: async (renderer) => {
+      await mkdir(join(renderer, 'assets'));
+      await writeFile(join(renderer, 'index.html'), '<!doctype html><title>x</title>');
+      await writeFile(join(renderer, 'assets', 'app.js'), 'console.log(1)');
+      await writeFile(join(renderer, '..', 'secret.txt'), 'nope').catch(() => {});
+    },
   });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-  const options = () => ({ root: dir, csp: () => "default-src 'self'" });
+  const options = () => ({ root: dir(), csp: () => "default-src 'self'" });
 
   it('serves HTML with the CSP and scripts with their type', async () => {
     const html = await serveAppRequest({ url: 'app://streamspace/', method: 'GET' }, options());

@@ -24,16 +24,7 @@ import { registerIpc } from './ipc';
 import { jsonFile } from './json-file';
 import { type LaunchArgs, parseLaunchArgs } from './launch-args';
 import { createProfileStore, type ProfileStore, ServerUrl } from './profiles';
-import {
-  buildCsp,
-  classifyWindowOpen,
-  isAllowedNavigation,
-  isAllowedPermission,
-  isTrustedSender,
-  originOf,
-  secureWebPreferences,
-  withCsp,
-} from './security';
+import * as security from './security';
 import { StackSupervisor } from './stack-supervisor';
 import { trayIconDataUrl } from './tray-icon';
 import { buildTrayMenu, type TrayActions, type TrayState } from './tray-menu';
@@ -50,7 +41,7 @@ if (process.platform === 'win32') app.setAppUserModelId('io.streamspace.desktop'
 
 const devServer = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const rendererEntry = devServer ?? APP_ENTRY;
-const devOrigin = originOf(devServer) ?? undefined;
+const devOrigin = security.originOf(devServer) ?? undefined;
 const rendererOrigins = devOrigin ? [APP_ORIGIN, devOrigin] : [APP_ORIGIN];
 
 const appPath = app.getAppPath();
@@ -103,14 +94,14 @@ async function addServerFromArgs(args: LaunchArgs, profiles: ProfileStore, contr
 function hardenContents(windows: () => WindowManager): void {
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(({ url }) => {
-      const decision = classifyWindowOpen(url, rendererOrigins);
+      const decision = security.classifyWindowOpen(url, rendererOrigins);
       if (decision.kind === 'viewer') windows().openSession(decision.name);
       else if (decision.kind === 'external') void shell.openExternal(decision.url);
       else log.warn({ url }, 'window.open denied');
       return { action: 'deny' };
     });
     const guard = (event: Electron.Event, url: string) => {
-      if (isAllowedNavigation(url, rendererOrigins)) return;
+      if (security.isAllowedNavigation(url, rendererOrigins)) return;
       event.preventDefault();
       log.warn({ url }, 'navigation blocked');
     };
@@ -123,20 +114,20 @@ function hardenContents(windows: () => WindowManager): void {
 function hardenSession(profiles: ProfileStore): void {
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    callback(isAllowedPermission(permission, details.requestingUrl, rendererOrigins));
+    callback(security.isAllowedPermission(permission, details.requestingUrl, rendererOrigins));
   });
   ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
-    isAllowedPermission(permission, requestingOrigin, rendererOrigins),
+    security.isAllowedPermission(permission, requestingOrigin, rendererOrigins),
   );
   ses.webRequest.onHeadersReceived((details, callback) => {
     const ours =
-      details.resourceType === 'mainFrame' && rendererOrigins.includes(originOf(details.url) ?? '');
+      details.resourceType === 'mainFrame' && rendererOrigins.includes(security.originOf(details.url) ?? '');
     if (!ours) {
       callback({});
       return;
     }
-    const csp = buildCsp({ backendOrigins: backendOrigins(profiles), devServerOrigin: devOrigin });
-    callback({ responseHeaders: withCsp(details.responseHeaders, csp) });
+    const csp = security.buildCsp({ backendOrigins: backendOrigins(profiles), devServerOrigin: devOrigin });
+    callback({ responseHeaders: security.withCsp(details.responseHeaders, csp) });
   });
 }
 
@@ -174,7 +165,7 @@ async function main(): Promise<void> {
   protocol.handle(APP_SCHEME, (request) =>
     serveAppRequest(request, {
       root: paths.renderer,
-      csp: () => buildCsp({ backendOrigins: backendOrigins(profiles), devServerOrigin: devOrigin }),
+      csp: () => security.buildCsp({ backendOrigins: backendOrigins(profiles), devServerOrigin: devOrigin }),
     }),
   );
   hardenSession(profiles);
@@ -192,7 +183,7 @@ async function main(): Promise<void> {
       title: kind.kind === 'dashboard' ? 'StreamSpace' : `${displayName(kind.template)} — StreamSpace`,
       backgroundColor: '#0f172a',
       autoHideMenuBar: true,
-      webPreferences: secureWebPreferences(paths.preload),
+      webPreferences: security.secureWebPreferences(paths.preload),
     });
     window.once('ready-to-show', () => window.show());
     window.webContents.on('render-process-gone', (_event, details) => {
@@ -239,7 +230,7 @@ async function main(): Promise<void> {
   registerIpc(
     ipcMain,
     controller.ipcHandlers((name) => windows.openSession(name)),
-    (frameUrl) => isTrustedSender(frameUrl, rendererOrigins),
+    (frameUrl) => security.isTrustedSender(frameUrl, rendererOrigins),
     log,
   );
 

@@ -10,6 +10,7 @@ import {
   type StackSupervisorOptions,
   summarizeStderr,
 } from './stack-supervisor';
+import { until as untilState } from './testing/controller-harness';
 
 // A stand-in for out/server/serve.js: records how it was started, then behaves as FAKE_MODE says.
 const FAKE_STACK = `
@@ -100,22 +101,7 @@ async function supervisor(env: Record<string, string>, options: Partial<StackSup
 }
 
 function until(s: StackSupervisor, predicate: (state: StackState) => boolean, timeoutMs = 5_000) {
-  return new Promise<StackState>((resolve, reject) => {
-    if (predicate(s.getState())) {
-      resolve(s.getState());
-      return;
-    }
-    const timer = setTimeout(
-      () => reject(new Error(`timed out in ${JSON.stringify(s.getState())}`)),
-      timeoutMs,
-    );
-    const off = s.subscribe((state) => {
-      if (!predicate(state)) return;
-      clearTimeout(timer);
-      off();
-      resolve(state);
-    });
-  });
+  return untilState({ get: () => s.getState(), subscribe: (l) => s.subscribe(l) }, predicate, timeoutMs);
 }
 
 const alive = (pid: number) => {

@@ -99,34 +99,30 @@ describe('buildTrayMenu', () => {
     expect(has(menu, `session:${gone.name}`)).toBe(false);
   });
 
-  it('offers Hibernate on a running session and calls it with the session name', () => {
-    const actions = fakeActions();
-    const s = session('firefox', 'running');
-    const menu = buildTrayMenu(state({ sessions: [s] }), actions);
-    expect(has(menu, `session:${s.name}:wake`)).toBe(false);
-    const hibernate = find(menu, `session:${s.name}:hibernate`);
-    expect(hibernate.enabled).toBe(true);
-    hibernate.click?.();
-    expect(actions.hibernate).toHaveBeenCalledWith(s.name);
-    find(menu, `session:${s.name}:open`).click?.();
-    expect(actions.openSession).toHaveBeenCalledWith(s.name);
-    find(menu, `session:${s.name}:terminate`).click?.();
-    expect(actions.terminate).toHaveBeenCalledWith(s.name);
-    expect(actions.wake).not.toHaveBeenCalled();
-  });
-
-  it('offers Wake instead of Hibernate on a hibernated session, and opening it', () => {
-    const actions = fakeActions();
-    const s = session('firefox', 'hibernated');
-    const menu = buildTrayMenu(state({ sessions: [s] }), actions);
-    expect(has(menu, `session:${s.name}:hibernate`)).toBe(false);
-    const wake = find(menu, `session:${s.name}:wake`);
-    expect(wake.enabled).toBe(true);
-    wake.click?.();
-    expect(actions.wake).toHaveBeenCalledWith(s.name);
-    // Opening a hibernated session wakes it.
-    expect(find(menu, `session:${s.name}:open`).enabled).toBe(true);
-  });
+  // Opening a hibernated session wakes it, so Open stays enabled there too.
+  it.each([
+    ['running', 'hibernate', 'wake'],
+    ['hibernated', 'wake', 'hibernate'],
+  ] as const)(
+    'offers a %s session %s instead of %s, and calls each item with its name',
+    (sessionState, offered, instead) => {
+      const actions = fakeActions();
+      const s = session('firefox', sessionState);
+      const menu = buildTrayMenu(state({ sessions: [s] }), actions);
+      expect(has(menu, `session:${s.name}:${instead}`)).toBe(false);
+      const item = find(menu, `session:${s.name}:${offered}`);
+      expect(item.enabled).toBe(true);
+      item.click?.();
+      expect(actions[offered]).toHaveBeenCalledWith(s.name);
+      const open = find(menu, `session:${s.name}:open`);
+      expect(open.enabled).toBe(true);
+      open.click?.();
+      expect(actions.openSession).toHaveBeenCalledWith(s.name);
+      find(menu, `session:${s.name}:terminate`).click?.();
+      expect(actions.terminate).toHaveBeenCalledWith(s.name);
+      expect(actions[instead]).not.toHaveBeenCalled();
+    },
+  );
 
   const cases: Array<
     [SessionState, { open: boolean; hibernate?: boolean; wake?: boolean; terminate: boolean }]

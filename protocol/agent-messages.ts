@@ -59,10 +59,6 @@ export const AgentTunnelError = z.strictObject({
   message: z.string().max(2000),
 });
 
-export type AgentHello = z.infer<typeof AgentHello>;
-export type AgentResult = z.infer<typeof AgentResult>;
-export type AgentSessionStatus = z.infer<typeof AgentSessionStatus>;
-
 export const AgentToBackend = z.discriminatedUnion('type', [
   AgentHello,
   AgentHeartbeat,
@@ -72,6 +68,9 @@ export const AgentToBackend = z.discriminatedUnion('type', [
   AgentTunnelError,
 ]);
 export type AgentToBackend = z.infer<typeof AgentToBackend>;
+export type AgentHello = z.infer<typeof AgentHello>;
+export type AgentResult = z.infer<typeof AgentResult>;
+export type AgentSessionStatus = z.infer<typeof AgentSessionStatus>;
 
 export const BackendWelcome = z.strictObject({
   type: z.literal('welcome'),
@@ -83,6 +82,7 @@ const StartCommand = z.strictObject({
   action: z.literal('start_session'),
   session: SessionSpec,
 });
+export type StartCommand = z.infer<typeof StartCommand>;
 /** Stop, hibernate and wake act on a session the agent already knows, so they carry only its name. */
 const SessionCommand = z.strictObject({
   type: z.literal('command'),
@@ -90,12 +90,15 @@ const SessionCommand = z.strictObject({
   action: z.enum(['stop_session', 'hibernate_session', 'wake_session']),
   name: SessionName,
 });
+export type SessionCommand = z.infer<typeof SessionCommand>;
 export const BackendCommand = z.discriminatedUnion('action', [StartCommand, SessionCommand]);
+export type BackendCommand = z.infer<typeof BackendCommand>;
 export const BackendTunnelOpen = z.strictObject({
   type: z.literal('tunnel_open'),
   tunnelId: Id,
   session: SessionName,
 });
+export type BackendTunnelOpen = z.infer<typeof BackendTunnelOpen>;
 /** Sent when a frame is refused; the connection stays up. */
 export const BackendError = z.strictObject({
   type: z.literal('error'),
@@ -103,12 +106,8 @@ export const BackendError = z.strictObject({
   message: z.string(),
 });
 
-export type BackendCommand = z.infer<typeof BackendCommand>;
-export type StartCommand = z.infer<typeof StartCommand>;
-export type SessionCommand = z.infer<typeof SessionCommand>;
 /** The command shape of an action: a start carries the spec, the others the name. */
 export type CommandOf<A extends CommandAction> = A extends 'start_session' ? StartCommand : SessionCommand;
-export type BackendTunnelOpen = z.infer<typeof BackendTunnelOpen>;
 
 export const BackendToAgent = z.discriminatedUnion('type', [
   BackendWelcome,

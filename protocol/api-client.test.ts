@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiWebSocketUrl, createApiClient } from './api-client';
 import { ApiError } from './lib/rest-client';
+import { sampleSession } from './testing/fixtures';
 
 interface Seen {
   method: string;
@@ -18,20 +19,7 @@ describe('createApiClient against a real HTTP server', () => {
   const seen: Seen[] = [];
   let validToken = 'good';
 
-  const session = {
-    name: 'alice-xterm-0a1b2c3d',
-    namespace: 'streamspace',
-    user: 'alice',
-    template: 'xterm',
-    state: 'running',
-    status: { phase: 'running', message: '' },
-    resources: { memory: '256Mi', cpu: '250m' },
-    persistentHome: false,
-    agentId: 'a1',
-    runtime: 'local',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-  };
+  const session = sampleSession({ name: 'alice-xterm-0a1b2c3d' });
 
   const read = (req: IncomingMessage) =>
     new Promise<string>((resolve) => {

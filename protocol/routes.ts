@@ -10,7 +10,7 @@ import {
   UserList,
 } from './auth';
 import { AgentSummary } from './events';
-import { none, rest, ws } from './lib/route';
+import { type HttpMethod, none, rest, ws } from './lib/route';
 import { SessionName, TemplateName } from './names';
 import {
   CommandAccepted,
@@ -28,21 +28,14 @@ export const API_PREFIX = '/api/v1';
 
 const NameParams = z.strictObject({ name: SessionName });
 const TemplateParams = z.strictObject({ name: TemplateName });
-/** Agent and user ids: UUIDs, or the local agent's fixed id. */
-const IdParams = z.strictObject({
-  id: z
-    .string()
-    .min(1)
-    .max(100)
-    .regex(/^[A-Za-z0-9-]+$/),
-});
-const TunnelParams = z.strictObject({
-  tunnelId: z
-    .string()
-    .min(1)
-    .max(100)
-    .regex(/^[A-Za-z0-9-]+$/),
-});
+/** Agent, user and tunnel ids: UUIDs, or a fixed id such as the local agent's. */
+const Id = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9-]+$/);
+const IdParams = z.strictObject({ id: Id });
+const TunnelParams = z.strictObject({ tunnelId: Id });
 
 export const Health = z.object({ status: z.literal('ok') });
 export const Readiness = z.object({
@@ -54,6 +47,32 @@ export const Readiness = z.object({
 const AUTH = ['unauthorized'] as const;
 const OWNED = ['unauthorized', 'forbidden', 'not_found'] as const;
 const ADMIN = ['unauthorized', 'forbidden'] as const;
+
+/** Hibernate, wake and terminate: a command for the session's agent, accepted before it is carried out. */
+function sessionCommandRoute(method: HttpMethod, path: string) {
+  return rest({
+    method,
+    path,
+    auth: 'user',
+    params: NameParams,
+    response: CommandAccepted,
+    status: 202,
+    errors: [...OWNED, 'conflict', 'no_agent'],
+  });
+}
+
+/** An admin adds an agent or a user: 201 with what was made, or a conflict over a name in use. */
+function adminCreateRoute<B extends z.ZodType, R extends z.ZodType>(path: string, body: B, response: R) {
+  return rest({
+    method: 'POST',
+    path,
+    auth: 'admin',
+    body,
+    response,
+    status: 201,
+    errors: [...ADMIN, 'conflict'],
+  });
+}
 
 /**
  * The control plane's contract: each route once, with everything both sides need. The backend
@@ -144,33 +163,9 @@ export const routes = {
     response: SessionDto,
     errors: OWNED,
   }),
-  terminateSession: rest({
-    method: 'DELETE',
-    path: '/sessions/:name',
-    auth: 'user',
-    params: NameParams,
-    response: CommandAccepted,
-    status: 202,
-    errors: [...OWNED, 'conflict', 'no_agent'],
-  }),
-  hibernateSession: rest({
-    method: 'POST',
-    path: '/sessions/:name/hibernate',
-    auth: 'user',
-    params: NameParams,
-    response: CommandAccepted,
-    status: 202,
-    errors: [...OWNED, 'conflict', 'no_agent'],
-  }),
-  wakeSession: rest({
-    method: 'POST',
-    path: '/sessions/:name/wake',
-    auth: 'user',
-    params: NameParams,
-    response: CommandAccepted,
-    status: 202,
-    errors: [...OWNED, 'conflict', 'no_agent'],
-  }),
+  terminateSession: sessionCommandRoute('DELETE', '/sessions/:name'),
+  hibernateSession: sessionCommandRoute('POST', '/sessions/:name/hibernate'),
+  wakeSession: sessionCommandRoute('POST', '/sessions/:name/wake'),
   viewerTicket: rest({
     method: 'POST',
     path: '/sessions/:name/viewer-ticket',
@@ -180,17 +175,19 @@ export const routes = {
     errors: [...OWNED, 'conflict'],
   }),
 
-  // Administration
+  // Administration: what there is, then what changes it
   listAgents: rest({ method: 'GET', path: '/agents', auth: 'admin', response: AgentList, errors: ADMIN }),
-  createAgent: rest({
-    method: 'POST',
-    path: '/agents',
+  listUsers: rest({ method: 'GET', path: '/users', auth: 'admin', response: UserList, errors: ADMIN }),
+  audit: rest({
+    method: 'GET',
+    path: '/audit',
     auth: 'admin',
-    body: CreateAgentRequest,
-    response: CreatedAgent,
-    status: 201,
-    errors: [...ADMIN, 'conflict'],
+    query: AuditQuery.optional(),
+    response: AuditList,
+    errors: ADMIN,
   }),
+  createAgent: adminCreateRoute('/agents', CreateAgentRequest, CreatedAgent),
+  createUser: adminCreateRoute('/users', CreateUserRequest, UserDto),
   revokeAgent: rest({
     method: 'DELETE',
     path: '/agents/:id',
@@ -198,16 +195,6 @@ export const routes = {
     params: IdParams,
     response: z.object({ agent: AgentSummary }),
     errors: [...ADMIN, 'not_found'],
-  }),
-  listUsers: rest({ method: 'GET', path: '/users', auth: 'admin', response: UserList, errors: ADMIN }),
-  createUser: rest({
-    method: 'POST',
-    path: '/users',
-    auth: 'admin',
-    body: CreateUserRequest,
-    response: UserDto,
-    status: 201,
-    errors: [...ADMIN, 'conflict'],
   }),
   updateUser: rest({
     method: 'PATCH',
@@ -217,14 +204,6 @@ export const routes = {
     body: UpdateUserRequest,
     response: UserDto,
     errors: [...ADMIN, 'not_found', 'conflict'],
-  }),
-  audit: rest({
-    method: 'GET',
-    path: '/audit',
-    auth: 'admin',
-    query: AuditQuery.optional(),
-    response: AuditList,
-    errors: ADMIN,
   }),
 } as const;
 

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { canTransition, isActive, nextStates, SessionState } from './session-state';
+import { canTransition, HAPPY_PATH, isActive, nextStates, SessionState } from './session-state';
 
 describe('session state machine', () => {
   it('walks the happy path of the design', () => {
-    const path: SessionState[] = [
-      'pending',
-      'starting',
-      'running',
-      'hibernating',
-      'hibernated',
-      'waking',
-      'running',
-      'terminating',
-      'terminated',
-    ];
-    for (let i = 1; i < path.length; i++) expect(canTransition(path[i - 1]!, path[i]!)).toBe(true);
+    for (let i = 1; i < HAPPY_PATH.length; i++) {
+      expect(canTransition(HAPPY_PATH[i - 1]!, HAPPY_PATH[i]!)).toBe(true);
+    }
   });
 
   it('lets every live state be terminated, and nothing leave terminated', () => {

@@ -13,6 +13,13 @@ export const SessionState = z.enum([
 ]);
 export type SessionState = z.infer<typeof SessionState>;
 
+/** The design's happy path, one step at a time: start, hibernate and wake, terminate. */
+export const HAPPY_PATH: readonly SessionState[] = [
+  ...(['pending', 'starting', 'running'] as const),
+  ...(['hibernating', 'hibernated', 'waking', 'running'] as const),
+  ...(['terminating', 'terminated'] as const),
+];
+
 /**
  * The lifecycle from the design: pending → starting → running ⇄ (hibernating → hibernated → waking),
  * any → terminating → terminated, pending|starting|waking → failed.

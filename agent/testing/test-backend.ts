@@ -152,6 +152,9 @@ function route(url: string): { name: 'agentConnect' | 'agentTunnel'; params: Rec
 }
 
 /** A tiny backend: accepts agents on the protocol's routes and records what they send. */
+/** The agent token tests give a TestBackend: long and distinct, so that a leak into a log shows. */
+export const AGENT_TOKEN = 'agent-token-that-must-not-leak';
+
 export class TestBackend {
   readonly controls: Control[] = [];
   readonly tunnels: Tunnel[] = [];

@@ -167,18 +167,15 @@ export class AuthService {
     return byName[0] ?? null;
   }
 
-  async activeRefreshTokens(userId: string): Promise<number> {
-    const rows = await this.db
-      .select({ id: refreshTokens.id })
-      .from(refreshTokens)
-      .where(
-        and(
-          eq(refreshTokens.userId, userId),
-          isNull(refreshTokens.revokedAt),
-          gt(refreshTokens.expiresAt, new Date()),
-        ),
-      );
-    return rows.length;
+  activeRefreshTokens(userId: string): Promise<number> {
+    return this.db.$count(
+      refreshTokens,
+      and(
+        eq(refreshTokens.userId, userId),
+        isNull(refreshTokens.revokedAt),
+        gt(refreshTokens.expiresAt, new Date()),
+      ),
+    );
   }
 
   private async revokeFamily(familyId: string): Promise<void> {

@@ -30,21 +30,29 @@ export interface DatabaseOptions {
 
 /** Opens the database and applies the committed migrations before anything else touches it. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
-    // A dropped idle connection must not take the process down with it.
-    pool.on('error', () => {});
-    const db = drizzlePg(pool, { schema });
-    await migratePg(db, { migrationsFolder: options.migrationsDir });
-    return {
-      db: db as unknown as Db,
-      kind: 'postgres',
-      ping: async () => {
-        await db.execute(sql`select 1`);
-      },
-      close: () => pool.end(),
-    };
-  }
+  const { db, close } = options.databaseUrl
+    ? await openPostgres(options.databaseUrl, options.migrationsDir)
+    : await openPglite(options);
+  return {
+    db,
+    kind: options.databaseUrl ? 'postgres' : 'pglite',
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close,
+  };
+}
+
+async function openPostgres(url: string, migrationsFolder: string): Promise<Pick<Database, 'db' | 'close'>> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // A dropped idle connection must not take the process down with it.
+  pool.on('error', () => {});
+  const db = drizzlePg(pool, { schema });
+  await migratePg(db, { migrationsFolder });
+  return { db: db as unknown as Db, close: () => pool.end() };
+}
+
+async function openPglite(options: DatabaseOptions): Promise<Pick<Database, 'db' | 'close'>> {
   let client: PGlite;
   if (options.inMemory) {
     client = new PGlite();
@@ -55,12 +63,5 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: options.migrationsDir });
-  return {
-    db: db as unknown as Db,
-    kind: 'pglite',
-    ping: async () => {
-      await client.query('select 1');
-    },
-    close: () => client.close(),
-  };
+  return { db: db as unknown as Db, close: () => client.close() };
 }

@@ -1,46 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket, { WebSocketServer } from 'ws';
+import { type Cleanups, peak, sendsPerTurn, until, wsPair } from '../../tests/support/ws-streams';
 import { pipeWebSockets, TURN_BYTES } from './pipe';
 
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups: Cleanups = [];
 
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A connected pair: `server` is the backend's end, `client` the peer's. */
-async function pair(): Promise<{ server: WebSocket; client: WebSocket }> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
-  await once(wss, 'listening');
-  const accepted = new Promise<WebSocket>((resolve) => wss.once('connection', resolve));
-  const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, {
-    perMessageDeflate: false,
-  });
-  await once(client, 'open');
-  const server = await accepted;
-  cleanups.push(async () => {
-    client.terminate();
-    for (const c of wss.clients) c.terminate();
-    await new Promise((resolve) => wss.close(resolve));
-  });
-  return { server, client };
-}
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /** Viewer ↔ backend ↔ agent, with the backend's two ends piped; returns the outer ends. */
 async function relay(highWaterMark = 256 * 1024) {
-  const viewerSide = await pair();
-  const agentSide = await pair();
+  const viewerSide = await wsPair(cleanups);
+  const agentSide = await wsPair(cleanups);
   const counted = { up: 0, down: 0, reports: 0 };
   pipeWebSockets(viewerSide.server, agentSide.server, {
     highWaterMark,
@@ -91,12 +63,7 @@ describe('pipeWebSockets', () => {
     };
     const timer = setInterval(pump, 2);
     cleanups.push(() => clearInterval(timer));
-    let maxHeld = 0;
-    const started = Date.now();
-    while (Date.now() - started < 1_000) {
-      maxHeld = Math.max(maxHeld, backendViewer.bufferedAmount);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
+    const maxHeld = await peak(() => backendViewer.bufferedAmount);
     expect(maxHeld).toBeGreaterThan(0);
     // Paused at a quarter; the frame that crossed it is queued too.
     expect(maxHeld).toBeLessThanOrEqual(highWaterMark / 4 + 64 * 1024);
@@ -114,26 +81,14 @@ describe('pipeWebSockets', () => {
     viewer.on('message', (data: Buffer) => {
       received += data.length;
     });
-    let relayed = 0;
-    const send = backendViewer.send.bind(backendViewer);
-    backendViewer.send = ((data: Buffer, options: object, cb?: (error?: Error) => void) => {
-      relayed += data.length;
-      send(data, options, cb);
-    }) as typeof backendViewer.send;
     const total = 8 * 1024 * 1024;
-    for (let i = 0; i < total / 65536; i++) agent.send(randomBytes(65536));
-
-    const perTurn: number[] = [];
-    let last = 0;
-    await new Promise<void>((resolve) => {
-      const tick = () => {
-        perTurn.push(relayed - last);
-        last = relayed;
-        if (received >= total) resolve();
-        else setImmediate(tick);
-      };
-      setImmediate(tick);
-    });
+    const { sent: relayed, perTurn } = await sendsPerTurn(
+      backendViewer,
+      () => {
+        for (let i = 0; i < total / 65536; i++) agent.send(randomBytes(65536));
+      },
+      () => received >= total,
+    );
     expect(relayed).toBe(total);
     // The frame that crosses the share is still sent; the pause starts after it.
     expect(Math.max(...perTurn)).toBeLessThanOrEqual(TURN_BYTES + 64 * 1024);

@@ -4,7 +4,7 @@ import { LOCAL_ADMIN_PASSWORD_ACCOUNT, memoryCredentialStore } from '../credenti
 import { createProfileStore } from '../profiles';
 import type { StackState } from '../stack-supervisor';
 import type { TrayState } from '../tray-menu';
-import { createStore, type Store } from '../tray-store';
+import { createStore } from '../tray-store';
 import { FakeControlPlane } from './fake-control-plane';
 import { template } from './fixtures';
 
@@ -102,11 +102,14 @@ export async function setup(options: { active?: 'local' | 'work'; secrets?: Reco
   return { controller, store, stack, local, remote, credentials, profiles, hooks };
 }
 
-export function until<T extends object>(
-  store: Store<T>,
-  predicate: (s: T) => boolean,
-  timeoutMs = 2_000,
-): Promise<T> {
+/** What until() watches: a Store, or anything else whose state can be read and subscribed to. */
+export interface Watched<T> {
+  get(): T;
+  subscribe(listener: (state: T) => void): () => void;
+}
+
+/** The first state, now or later, that `predicate` accepts; rejects with the last one after `timeoutMs`. */
+export function until<T>(store: Watched<T>, predicate: (s: T) => boolean, timeoutMs = 2_000): Promise<T> {
   return new Promise((resolve, reject) => {
     if (predicate(store.get())) {
       resolve(store.get());

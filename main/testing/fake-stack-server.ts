@@ -17,20 +17,11 @@ import {
   type TokenPair,
   wsRoutes,
 } from '../../protocol';
+import { session as fixtureSession, template, tokenPair } from './fixtures';
 
 const dataDir = process.env.STREAMSPACE_DATA_DIR ?? '.';
 const password = process.env.STREAMSPACE_ADMIN_PASSWORD;
-const templates: TemplateDto[] = [
-  {
-    name: 'firefox',
-    displayName: 'Firefox',
-    description: 'A browser',
-    category: 'browsers',
-    tags: [],
-    defaultResources: { memory: '1Gi', cpu: '1' },
-    runtimes: ['local'],
-  },
-];
+const templates: TemplateDto[] = [template('firefox', { description: 'A browser', category: 'browsers' })];
 const sessions: SessionDto[] = [];
 const subscribers = new Set<WebSocket>();
 let issued = 0;
@@ -44,12 +35,7 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
 
 function pair(): TokenPair {
   issued += 1;
-  return {
-    accessToken: `access-${issued}`,
-    refreshToken: `refresh-${issued}`,
-    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-    user: { id: 'u1', username: 'admin', role: 'admin', createdAt: '2025-01-01T00:00:00.000Z' },
-  };
+  return tokenPair(issued, new Date(Date.now() + 3_600_000));
 }
 
 const server = createServer((req, res) => {
@@ -73,20 +59,12 @@ const server = createServer((req, res) => {
     if (called === route('listSessions')) return send(res, 200, { sessions });
     if (called === route('createSession')) {
       const now = new Date().toISOString();
-      const session: SessionDto = {
+      const session = fixtureSession(body.template ?? '', 'running', {
         name: `admin-${body.template}-0000000${sessions.length + 1}`,
         namespace: 'local',
-        user: 'admin',
-        template: body.template ?? '',
-        state: 'running',
-        status: { phase: 'running', message: '' },
-        resources: { memory: '1Gi', cpu: '1' },
-        persistentHome: false,
-        agentId: 'local',
-        runtime: 'local',
         createdAt: now,
         updatedAt: now,
-      };
+      });
       sessions.push(session);
       for (const ws of subscribers) ws.send(JSON.stringify({ type: 'session', session }));
       return send(res, 202, session);

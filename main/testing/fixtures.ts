@@ -1,4 +1,5 @@
 import type { SessionDto, SessionState, TemplateDto, TokenPair } from '../../protocol';
+import { sampleSession } from '../../protocol/testing/fixtures';
 
 export function template(name: string, overrides: Partial<TemplateDto> = {}): TemplateDto {
   return {
@@ -22,21 +23,18 @@ export function session(
 ): SessionDto {
   counter += 1;
   const suffix = counter.toString(16).padStart(8, '0');
-  return {
+  const stamp = new Date(Date.UTC(2025, 0, 1, 0, 0, counter)).toISOString();
+  return sampleSession({
     name: `admin-${templateName}-${suffix}`,
-    namespace: 'streamspace',
     user: 'admin',
     template: templateName,
     state,
-    status: { phase: state, message: '' },
     resources: { memory: '1Gi', cpu: '1' },
-    persistentHome: false,
     agentId: 'local',
-    runtime: 'local',
-    createdAt: new Date(Date.UTC(2025, 0, 1, 0, 0, counter)).toISOString(),
-    updatedAt: new Date(Date.UTC(2025, 0, 1, 0, 0, counter)).toISOString(),
+    createdAt: stamp,
+    updatedAt: stamp,
     ...overrides,
-  };
+  });
 }
 
 export function tokenPair(n: number, expiresAt: Date): TokenPair {

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import {
   apiWebSocketUrl,
   CommandAccepted,
+  HAPPY_PATH,
   ServerEvent,
   SessionDto,
   type TokenPair,
@@ -77,17 +78,7 @@ describe.each(dbKinds())('session lifecycle on %s', (kind) => {
     // The database is written first, the event follows: wait for it to arrive.
     await eventually(async () => statesSeen().includes('terminated'), 5000, 'terminated event');
     const seen = statesSeen();
-    expect(seen).toEqual([
-      'pending',
-      'starting',
-      'running',
-      'hibernating',
-      'hibernated',
-      'waking',
-      'running',
-      'terminating',
-      'terminated',
-    ]);
+    expect(seen).toEqual(HAPPY_PATH);
     ws.close();
   });
 

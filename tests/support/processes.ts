@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Command lines of the processes running now, from /proc: the ground truth for "nothing left behind". */
@@ -20,4 +21,15 @@ export function xvncFor(sessionName: string): number[] {
   return processCommandLines()
     .filter((p) => /(^|\/)Xvnc$/.test(p.argv[0] ?? '') && p.argv.includes(sessionName))
     .map((p) => p.pid);
+}
+
+/** What a child has written so far, stdout and stderr together in the order it arrived. */
+export function collectOutput(child: ChildProcess): () => string {
+  let out = '';
+  const keep = (chunk: Buffer) => {
+    out += chunk.toString();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => out;
 }

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { collectOutput } from './processes';
 
 export interface StackProcess {
   url: string;
@@ -57,19 +58,13 @@ export async function startStackProcess(
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  const url = await waitForUrl(child, /running at (http:\/\/\S+)/, () => out, 'stack');
+  const out = collectOutput(child);
+  const url = await waitForUrl(child, /running at (http:\/\/\S+)/, out, 'stack');
   return {
     url,
     dataDir,
     child,
-    output: () => out,
+    output: out,
     stop(signal = 'SIGTERM') {
       return new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

@@ -1,31 +1,29 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../../../tests/support/scratch-dir';
 import { removeStaleDisplayFiles } from './display-files';
 
 describe('removeStaleDisplayFiles', () => {
-  let root: string;
-  beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'ss-x11-'));
-    await mkdir(join(root, '.X11-unix'));
-    await writeFile(join(root, '.X7-lock'), '      4242\n');
-    await writeFile(join(root, '.X11-unix', 'X7'), '');
-  });
-  afterEach(async () => {
-    await rm(root, { recursive: true, force: true });
+  const root = scratchDir('ss-x11-', {
+    // Display 7's lock and socket, left by a server with pid 4242.
+    setup: async (dir) => {
+      await mkdir(join(dir, '.X11-unix'));
+      await writeFile(join(dir, '.X7-lock'), '      4242\n');
+      await writeFile(join(dir, '.X11-unix', 'X7'), '');
+    },
   });
 
   it('removes the lock and socket of our own dead server', async () => {
-    await removeStaleDisplayFiles(7, 4242, root);
-    expect(await readdir(root)).toEqual(['.X11-unix']);
-    expect(await readdir(join(root, '.X11-unix'))).toEqual([]);
+    await removeStaleDisplayFiles(7, 4242, root());
+    expect(await readdir(root())).toEqual(['.X11-unix']);
+    expect(await readdir(join(root(), '.X11-unix'))).toEqual([]);
   });
 
   it("leaves another server's display alone", async () => {
-    await removeStaleDisplayFiles(7, 999, root);
-    expect((await readdir(root)).sort()).toEqual(['.X11-unix', '.X7-lock']);
-    await removeStaleDisplayFiles(8, 4242, root);
-    expect(await readdir(join(root, '.X11-unix'))).toEqual(['X7']);
+    await removeStaleDisplayFiles(7, 999, root());
+    expect((await readdir(root())).sort()).toEqual(['.X11-unix', '.X7-lock']);
+    await removeStaleDisplayFiles(8, 4242, root());
+    expect(await readdir(join(root(), '.X11-unix'))).toEqual(['X7']);
   });
 });

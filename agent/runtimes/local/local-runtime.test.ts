@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionSpec } from '../../../protocol';
 import type { RuntimeStatusEvent } from '../../runtime';
 import { ByteReader, desEcbEncrypt, readGreeting, vncAuthHandshake } from '../../testing/rfb-client';
+import { sessionSpec } from '../../testing/session-spec';
 import { killProcessesMentioning, processesMentioning } from '../../testing/strays';
 import { sessionPaths } from './layout';
 import { LocalRuntime, type LocalRuntimeOptions } from './local-runtime';
@@ -19,17 +20,13 @@ const logger = pino({ level: 'silent' });
 const PASSWORD = 'pa55word';
 
 function spec(name: string, command: string[], overrides: Partial<SessionSpec> = {}): SessionSpec {
-  return {
-    name,
-    user: 'alice',
+  // {home} in argv puts the state dir on the app's command line, where test cleanup finds it.
+  return sessionSpec(name, {
     template: 'xclock',
-    resources: { memory: '512Mi', cpu: '500m' },
-    persistentHome: false,
     vncPassword: PASSWORD,
-    // {home} in argv puts the state dir on the app's command line, where test cleanup finds it.
     local: { command, env: {} },
     ...overrides,
-  };
+  });
 }
 
 const xclock = () => ['xclock', '-title', '{home}'];

@@ -100,36 +100,12 @@ export class LocalRuntime implements Runtime {
     });
   }
 
-  async hibernate(name: string): Promise<ObservedState> {
-    this.checkName(name);
-    await this.book.ready();
-    return this.book.withLock(name, async (): Promise<ObservedState> => {
-      const session = await this.requireLive(name);
-      if ((await this.observe(session)) === 'hibernated') return 'hibernated';
-      await signalSession(sessionLeaders(session), 'SIGSTOP');
-      if ((await waitForState(session.file.xvnc, isStopped, 2_000)) === null) {
-        throw new RuntimeError('internal', `session ${name} did not stop`);
-      }
-      await saveSessionState(session, 'hibernated');
-      this.book.emit(name, 'hibernated', '');
-      return 'hibernated';
-    });
+  hibernate(name: string): Promise<ObservedState> {
+    return this.freeze(name, 'hibernated');
   }
 
-  async wake(name: string): Promise<ObservedState> {
-    this.checkName(name);
-    await this.book.ready();
-    return this.book.withLock(name, async (): Promise<ObservedState> => {
-      const session = await this.requireLive(name);
-      if ((await this.observe(session)) === 'running') return 'running';
-      await signalSession(sessionLeaders(session), 'SIGCONT');
-      if ((await waitForState(session.file.xvnc, (s) => !isStopped(s), 2_000)) === null) {
-        throw new RuntimeError('internal', `session ${name} did not resume`);
-      }
-      await saveSessionState(session, 'running');
-      this.book.emit(name, 'running', '');
-      return 'running';
-    });
+  wake(name: string): Promise<ObservedState> {
+    return this.freeze(name, 'running');
   }
 
   async status(name: string): Promise<ObservedState | null> {
@@ -167,6 +143,24 @@ export class LocalRuntime implements Runtime {
       for (const child of Object.values(session.children)) child.removeAllListeners('exit');
     }
     await closing;
+  }
+
+  /** Hibernates (SIGSTOP) or wakes (SIGCONT) a live session, and answers once Xvnc has followed. */
+  private async freeze(name: string, target: 'hibernated' | 'running'): Promise<ObservedState> {
+    this.checkName(name);
+    await this.book.ready();
+    return this.book.withLock(name, async (): Promise<ObservedState> => {
+      const session = await this.requireLive(name);
+      if ((await this.observe(session)) === target) return target;
+      const stop = target === 'hibernated';
+      await signalSession(sessionLeaders(session), stop ? 'SIGSTOP' : 'SIGCONT');
+      if ((await waitForState(session.file.xvnc, (s) => isStopped(s) === stop, 2_000)) === null) {
+        throw new RuntimeError('internal', `session ${name} did not ${stop ? 'stop' : 'resume'}`);
+      }
+      await saveSessionState(session, target);
+      this.book.emit(name, target, '');
+      return target;
+    });
   }
 
   private async launch(spec: SessionSpec): Promise<ObservedState> {

@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../../../tests/support/scratch-dir';
 import { type LocalSessionFile, readStateFile, writeStateFile } from './state-file';
 
 const sample: LocalSessionFile = {
@@ -20,38 +20,32 @@ const sample: LocalSessionFile = {
 };
 
 describe('state file', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ss-state-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = scratchDir('ss-state-');
 
   it('round-trips, private to the user, with no temporary left behind', async () => {
-    const path = join(dir, 'state.json');
+    const path = join(dir(), 'state.json');
     await writeStateFile(path, sample);
     expect(await readStateFile(path)).toEqual({ ok: true, data: sample });
     expect((await stat(path)).mode & 0o777).toBe(0o600);
-    expect(await readdir(dir)).toEqual(['state.json']);
+    expect(await readdir(dir())).toEqual(['state.json']);
   });
 
   it('refuses to write an invalid record', async () => {
-    await expect(writeStateFile(join(dir, 's.json'), { ...sample, port: 0 })).rejects.toThrow();
-    expect(await readdir(dir)).toEqual([]);
+    await expect(writeStateFile(join(dir(), 's.json'), { ...sample, port: 0 })).rejects.toThrow();
+    expect(await readdir(dir())).toEqual([]);
   });
 
   it('tells a missing file from a broken one', async () => {
-    expect(await readStateFile(join(dir, 'nope.json'))).toMatchObject({ ok: false, reason: 'missing' });
-    await writeFile(join(dir, 'bad.json'), '{ not json');
-    expect(await readStateFile(join(dir, 'bad.json'))).toMatchObject({ ok: false, reason: 'invalid' });
-    await writeFile(join(dir, 'shape.json'), JSON.stringify({ ...sample, name: '../etc' }));
-    const result = await readStateFile(join(dir, 'shape.json'));
+    expect(await readStateFile(join(dir(), 'nope.json'))).toMatchObject({ ok: false, reason: 'missing' });
+    await writeFile(join(dir(), 'bad.json'), '{ not json');
+    expect(await readStateFile(join(dir(), 'bad.json'))).toMatchObject({ ok: false, reason: 'invalid' });
+    await writeFile(join(dir(), 'shape.json'), JSON.stringify({ ...sample, name: '../etc' }));
+    const result = await readStateFile(join(dir(), 'shape.json'));
     expect(result).toMatchObject({ ok: false, reason: 'invalid' });
   });
 
   it('writes JSON a human can read', async () => {
-    const path = join(dir, 'state.json');
+    const path = join(dir(), 'state.json');
     await writeStateFile(path, sample);
     expect(JSON.parse(await readFile(path, 'utf8')).display).toBe(3);
   });

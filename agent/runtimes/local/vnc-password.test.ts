@@ -1,20 +1,14 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../../../tests/support/scratch-dir';
 import { writeVncPasswordFile } from './vnc-password';
 
 describe('writeVncPasswordFile', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ss-vncpw-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = scratchDir('ss-vncpw-', { once: true });
 
   it('writes the 8-byte obfuscated password, readable by the owner only', async () => {
-    const path = join(dir, 'passwd');
+    const path = join(dir(), 'passwd');
     await writeVncPasswordFile(path, 'secret12');
     // TigerVNC's fixed-key DES of "secret12": stable across versions.
     expect((await readFile(path)).toString('hex')).toBe('24b5ae4ce15503c6');
@@ -22,14 +16,14 @@ describe('writeVncPasswordFile', () => {
   });
 
   it('refuses passwords VncAuth would truncate or that break the line protocol', async () => {
-    await expect(writeVncPasswordFile(join(dir, 'a'), 'ninechars')).rejects.toThrow(/1 to 8/);
-    await expect(writeVncPasswordFile(join(dir, 'b'), 'ab\ncd')).rejects.toThrow();
-    await expect(writeVncPasswordFile(join(dir, 'c'), '')).rejects.toThrow();
+    await expect(writeVncPasswordFile(join(dir(), 'a'), 'ninechars')).rejects.toThrow(/1 to 8/);
+    await expect(writeVncPasswordFile(join(dir(), 'b'), 'ab\ncd')).rejects.toThrow();
+    await expect(writeVncPasswordFile(join(dir(), 'c'), '')).rejects.toThrow();
   });
 
   it('reports a missing vncpasswd', async () => {
-    await expect(writeVncPasswordFile(join(dir, 'd'), 'secret12', '/nonexistent/vncpasswd')).rejects.toThrow(
-      /ENOENT/,
-    );
+    await expect(
+      writeVncPasswordFile(join(dir(), 'd'), 'secret12', '/nonexistent/vncpasswd'),
+    ).rejects.toThrow(/ENOENT/);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionDto, SessionState } from '../../../protocol';
+import { sessionDto } from '../testing/fakes';
 import {
   emptySessions,
   nextFadeAt,
@@ -19,21 +20,7 @@ function session(
   updatedOffset = 0,
   extra: Partial<SessionDto> = {},
 ): SessionDto {
-  return {
-    name,
-    namespace: 'streamspace',
-    user: 'ada',
-    template: 'firefox',
-    state,
-    status: { phase: state, message: '' },
-    resources: { memory: '2Gi', cpu: '1' },
-    persistentHome: false,
-    agentId: 'agent-1',
-    runtime: 'local',
-    createdAt: iso(0),
-    updatedAt: iso(updatedOffset),
-    ...extra,
-  };
+  return sessionDto(name, state, { createdAt: iso(0), updatedAt: iso(updatedOffset), ...extra });
 }
 
 describe('upsertSession', () => {

@@ -1,25 +1,12 @@
 import { vi } from 'vitest';
 import type { ApiClient, AuthState, DesktopBridge, SessionDto, SessionState } from '../../../protocol';
+import { sampleSession } from '../../../protocol/testing/fixtures';
 import type { Services } from '../app/services';
 
 /** Test doubles shared by the renderer's unit tests. */
 
 export function sessionDto(name: string, state: SessionState, extra: Partial<SessionDto> = {}): SessionDto {
-  return {
-    name,
-    namespace: 'streamspace',
-    user: 'ada',
-    template: 'firefox',
-    state,
-    status: { phase: state, message: '' },
-    resources: { memory: '2Gi', cpu: '1' },
-    persistentHome: false,
-    agentId: 'agent-1',
-    runtime: 'local',
-    createdAt: '2025-01-01T12:00:00.000Z',
-    updatedAt: '2025-01-01T12:00:00.000Z',
-    ...extra,
-  };
+  return sampleSession({ name, state, ...extra });
 }
 
 export function fakeBridge(tokens: { current: string | null; refreshed: string | null }) {
