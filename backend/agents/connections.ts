@@ -34,10 +34,6 @@ export class AgentConnections implements AgentSender {
     return true;
   }
 
-  isCurrent(agentId: string, ws: WebSocket): boolean {
-    return this.live.get(agentId)?.ws === ws;
-  }
-
   get onlineCount(): number {
     return this.live.size;
   }
@@ -70,10 +66,5 @@ export class AgentConnections implements AgentSender {
 
   closeAll(code: number, reason: string): void {
     for (const c of this.live.values()) c.ws.close(code, reason);
-  }
-
-  /** Every current socket, for the heartbeat sweep. */
-  sockets(): Array<[string, WebSocket]> {
-    return [...this.live].map(([id, c]) => [id, c.ws]);
   }
 }

@@ -56,14 +56,6 @@ export class AgentHub {
     this.live.closeAll(1001, 'backend shutting down');
   }
 
-  get onlineCount(): number {
-    return this.live.onlineCount;
-  }
-
-  isConnected(agentId: string): boolean {
-    return this.live.isConnected(agentId);
-  }
-
   accept(ws: WebSocket, agent: AgentRow): void {
     const conn: Connection = {
       ws,

@@ -3,9 +3,6 @@ import { ApiErrorBody } from '../errors';
 import { fillPath, type None, queryRecord, type RestRoute, type WsRoute } from './route';
 import { joinUrl, webSocketUrl } from './urls';
 
-/** Server codes plus the failures that never reach the server's error handler. */
-export type ClientErrorCode = string;
-
 /** Every failed call: the server's code and message when it sent them, else one made from the status. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -13,7 +10,8 @@ export class ApiError extends Error {
   constructor(
     /** 0 when no answer came at all. */
     readonly status: number,
-    readonly code: ClientErrorCode,
+    /** The server's error code, or 'network' / 'invalid_response' for failures that never reach it. */
+    readonly code: string,
     message: string,
     readonly details?: unknown,
     /** Seconds, from a 429's Retry-After. */
