@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ObservedState, RuntimeName, SessionSpec } from '../protocol';
 
 /** A state change a runtime saw, whether an operation caused it or the session changed by itself. */
@@ -29,8 +29,11 @@ export interface Runtime {
   /** null when this runtime does not know the session. */
   status(name: string): Promise<ObservedState | null>;
   list(): Promise<RuntimeSession[]>;
-  /** A connected TCP socket to the session's VNC server; the caller owns and closes it. */
-  openStream(name: string): Promise<Socket>;
+  /**
+   * A connected byte stream to the session's VNC server (a TCP socket, or a port-forward through
+   * the Kubernetes API); the caller owns and closes it.
+   */
+  openStream(name: string): Promise<Duplex>;
   /** Returns the unsubscribe function. */
   onStatus(listener: RuntimeStatusListener): () => void;
   /** Releases the runtime's own resources; sessions keep running so a restarted agent can adopt them. */

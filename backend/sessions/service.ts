@@ -256,7 +256,10 @@ export class SessionService implements SessionFacts {
         await this.ended(row, message || 'the app exited');
         return;
       case 'starting':
-        if (row.state === 'pending') await this.store.transition(name, 'starting', message);
+        // Repeated while a pod is scheduled, pulls its image and starts: the launch's progress.
+        if (row.state === 'pending' || row.state === 'starting')
+          await this.store.transition(name, 'starting', message);
+        else if (row.state === 'waking') await this.store.transition(name, 'waking', message);
         return;
     }
   }

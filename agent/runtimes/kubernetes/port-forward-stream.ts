@@ -1,0 +1,114 @@
+import { Duplex, PassThrough, Writable } from 'node:stream';
+import { type KubeConfig, PortForward } from '@kubernetes/client-node';
+import type WebSocket from 'ws';
+import { toKubeApiError } from './kube-errors';
+
+export interface PortForwardTarget {
+  namespace: string;
+  pod: string;
+  port: number;
+}
+
+/** The status code in ws's "Unexpected server response: 403" upgrade failure. */
+function upgradeStatus(error: unknown): number | undefined {
+  const message = error instanceof Error ? error.message : String((error as { message?: unknown })?.message);
+  const match = /Unexpected server response: (\d{3})/.exec(message);
+  return match ? Number(match[1]) : undefined;
+}
+
+function describeUpgradeFailure(error: unknown, target: PortForwardTarget): Error {
+  const status = upgradeStatus(error);
+  if (status !== undefined) {
+    const failure = toKubeApiError(
+      { code: status, body: '', headers: {} },
+      'portForward',
+      target.namespace,
+      false,
+    );
+    if (status === 404) return new Error(`pod ${target.pod} is gone, so its VNC port cannot be forwarded`);
+    return failure;
+  }
+  const reason = error instanceof Error ? error.message : String((error as { message?: unknown })?.message);
+  return new Error(`port-forward to pod ${target.pod} failed: ${reason}`);
+}
+
+/**
+ * One TCP stream to a pod's port through the API server (`v4.channel.k8s.io`), as a Duplex. Each
+ * call opens a fresh forward, so one that dropped costs nothing but the next viewer's reconnect.
+ * Backpressure holds both ways: writes complete when the WebSocket has sent them, and the socket
+ * is paused while the reader is behind. Text on the error channel ends the stream with that text.
+ */
+export async function openPortForward(
+  kubeConfig: KubeConfig,
+  target: PortForwardTarget,
+  onErrorText: (text: string) => void,
+): Promise<Duplex> {
+  let ws: WebSocket | undefined;
+  let waiting: (() => void) | null = null;
+  const stream = new Duplex({
+    read() {
+      const resume = waiting;
+      waiting = null;
+      ws?.resume();
+      resume?.();
+    },
+    write(chunk: Buffer, _encoding, callback) {
+      if (ws === undefined || ws.readyState !== ws.OPEN) {
+        callback(new Error('the port-forward is closed'));
+        return;
+      }
+      // Channel 0 is the first port's data channel.
+      ws.send(Buffer.concat([Buffer.of(0), chunk]), callback);
+    },
+    final(callback) {
+      ws?.close();
+      callback();
+    },
+    destroy(error, callback) {
+      if (ws && ws.readyState !== ws.CLOSED) ws.terminate();
+      callback(error);
+    },
+  });
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      if (stream.push(chunk)) callback();
+      else {
+        ws?.pause();
+        waiting = () => callback();
+      }
+    },
+  });
+  const errors = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      const text = chunk.toString('utf8').trim();
+      callback();
+      if (text === '') return;
+      onErrorText(text);
+      stream.destroy(new Error(`port-forward to pod ${target.pod} failed: ${text}`));
+    },
+  });
+  // client-node pipes this to the socket; it stays empty because writes go straight to the socket
+  // with a completion callback, which handleStandardInput does not offer.
+  const unused = new PassThrough();
+  try {
+    const opened = await new PortForward(kubeConfig, false).portForward(
+      target.namespace,
+      target.pod,
+      [target.port],
+      output,
+      errors,
+      unused,
+    );
+    if (typeof opened === 'function') throw new Error('expected a single port-forward socket');
+    ws = opened as unknown as WebSocket;
+  } catch (error) {
+    stream.destroy();
+    throw describeUpgradeFailure(error, target);
+  }
+  ws.on('close', () => {
+    unused.destroy();
+    if (!stream.destroyed) stream.push(null);
+  });
+  ws.on('error', (error) => stream.destroy(error));
+  return stream;
+}
