@@ -2,6 +2,7 @@ import {
   apiWebSocketUrl,
   type BackoffOptions,
   type CommandAccepted,
+  type KubeContextList,
   type ServerInfo,
   type SessionDto,
 } from '../protocol';
@@ -46,6 +47,8 @@ export interface AppControllerOptions {
   onSessionLaunched?: (session: SessionDto) => void;
   /** A tray action failed; there is no window to show it in. */
   notify?: (title: string, message: string) => void;
+  /** The kubeconfig contexts a settings page can offer; none unless the adapter can read them. */
+  listKubeContexts?: (kubeconfig: string | undefined) => KubeContextList;
 }
 
 export function initialTrayState(profiles: ProfileStore): TrayState {
@@ -127,7 +130,13 @@ export class AppController {
   }
 
   ipcHandlers(openSession: (name: string) => void): IpcHandlers {
-    return createIpcHandlers(this.connection, openSession);
+    const { profiles, listKubeContexts } = this.options;
+    return createIpcHandlers(this.connection, openSession, {
+      settings: () => profiles.localSettings(),
+      save: (settings) => profiles.setLocalSettings(settings),
+      kubeContexts: (kubeconfig) =>
+        listKubeContexts?.(kubeconfig) ?? { ok: false, message: 'Listing contexts is not available here' },
+    });
   }
 
   private createFeed(link: Link): TrayFeed {

@@ -99,6 +99,16 @@ export class Connection {
     return this.server;
   }
 
+  /** The local stack's settings changed: restart it on them if it is what the user is on now. */
+  async restartLocalStack(): Promise<void> {
+    if (this.profile.mode !== 'local' || !this.stack) return;
+    const generation = this.generation;
+    await this.stack.stop();
+    // A switch while it stopped has already decided what runs next.
+    if (generation !== this.generation || this.profile.mode !== 'local') return;
+    await this.activate(this.profile);
+  }
+
   /** The signed-in link, if any; null while switching or before the server is known. */
   link(): Link | null {
     return this.current;

@@ -112,7 +112,8 @@ describe.skipIf(missing.length > 0)(
     });
 
     it('forks the stack with the env contract and keeps its admin password in the keychain', () => {
-      expect(stackEnv.argv).toEqual(['--port', '0']);
+      // No saved settings: the local runtime, named so a stray STREAMSPACE_RUNTIME cannot win.
+      expect(stackEnv.argv).toEqual(['--port', '0', '--runtime', 'local']);
       expect(stackEnv.env).toMatchObject({
         ELECTRON_RUN_AS_NODE: '1',
         STREAMSPACE_ALLOWED_ORIGINS: 'app://streamspace',

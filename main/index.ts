@@ -16,12 +16,14 @@ import {
   Tray,
 } from 'electron';
 import pino from 'pino';
+import { localStackArgs } from '../protocol';
 import { AppController, initialTrayState } from './app-controller';
 import { APP_ENTRY, APP_ORIGIN, APP_SCHEME, appSchemePrivileges, serveAppRequest } from './app-protocol';
 import { keyringCredentialStore, memoryCredentialStore, withFallback } from './credentials';
 import { toIpcError } from './errors';
 import { registerIpc } from './ipc';
 import { jsonFile } from './json-file';
+import { kubeContextList } from './kube-contexts';
 import { type LaunchArgs, parseLaunchArgs } from './launch-args';
 import { createProfileStore, type ProfileStore, ServerUrl } from './profiles';
 import * as security from './security';
@@ -211,6 +213,7 @@ async function main(): Promise<void> {
         dataDir: join(userData, 'stack'),
         credentials,
         allowedOrigins: rendererOrigins,
+        args: () => localStackArgs(profiles.localSettings()),
         fork: (modulePath, args, options) => fork(modulePath, [...args], options),
         onOutput: (stream, line) => {
           if (stream === 'stderr') log.warn({ stack: line }, 'stack');
@@ -225,6 +228,7 @@ async function main(): Promise<void> {
     onServerMoved: () => windows.reloadAll(),
     onSessionLaunched: (launched) => windows.openSession(launched.name, launched.template),
     notify,
+    listKubeContexts: (kubeconfig) => kubeContextList(kubeconfig, process.env),
   });
 
   registerIpc(

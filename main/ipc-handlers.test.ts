@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AppController } from './app-controller';
 import { connected, setup, teardown, until } from './testing/controller-harness';
 
 afterEach(teardown);
@@ -63,5 +64,54 @@ describe('IPC handlers', () => {
     const open = vi.fn();
     await controller.ipcHandlers(open)['session:open']({ name: 'admin-firefox-1' });
     expect(open).toHaveBeenCalledWith('admin-firefox-1');
+  });
+
+  it('saves the local stack settings and restarts the stack on a change only', async () => {
+    const { controller, store, stack, profiles } = await setup();
+    await controller.start();
+    await until(store, connected);
+    const handlers = controller.ipcHandlers(() => {});
+    expect(await handlers['local-stack:get-settings'](undefined)).toEqual({ runtime: 'local' });
+    await handlers['local-stack:set-settings']({ runtime: 'local' });
+    expect(stack.stops).toBe(0);
+
+    const kube = { runtime: 'kubernetes', kubeContext: 'kind-streamspace' } as const;
+    await expect(handlers['local-stack:set-settings'](kube)).resolves.toEqual(kube);
+    expect(profiles.localSettings()).toEqual(kube);
+    expect(stack.stops).toBe(1);
+    expect(stack.starts).toBe(2);
+    await until(store, connected);
+    await controller.shutdown();
+  });
+
+  it('saves settings without touching a stack the remote profile does not use', async () => {
+    const { controller, stack } = await setup({ active: 'work' });
+    await controller.start();
+    await controller.ipcHandlers(() => {})['local-stack:set-settings']({ runtime: 'kubernetes' });
+    expect(stack.starts).toBe(0);
+    expect(stack.stops).toBe(0);
+  });
+
+  it('lists kube contexts through the adapter, from the saved kubeconfig unless told otherwise', async () => {
+    const { controller, profiles, credentials, store, stack } = await setup();
+    expect(await controller.ipcHandlers(() => {})['local-stack:kube-contexts']({})).toMatchObject({
+      ok: false,
+    });
+    await profiles.setLocalSettings({ runtime: 'kubernetes', kubeconfig: '/saved' });
+    const seen: (string | undefined)[] = [];
+    const listing = new AppController({
+      profiles,
+      credentials,
+      store,
+      fetch: () => Promise.reject(new Error('offline')),
+      createStack: () => stack,
+      listKubeContexts: (path) => {
+        seen.push(path);
+        return { ok: true, contexts: ['a'] };
+      },
+    }).ipcHandlers(() => {});
+    expect(await listing['local-stack:kube-contexts']({})).toEqual({ ok: true, contexts: ['a'] });
+    await listing['local-stack:kube-contexts']({ kubeconfig: '/other' });
+    expect(seen).toEqual(['/saved', '/other']);
   });
 });

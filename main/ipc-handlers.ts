@@ -1,8 +1,22 @@
+import type { KubeContextList, LocalStackSettings } from '../protocol';
 import type { Connection } from './connection';
 import type { IpcHandlers } from './ipc';
 
-/** The renderer's IPC calls: the server, the sign-in and its tokens, and session windows. */
-export function createIpcHandlers(connection: Connection, openSession: (name: string) => void): IpcHandlers {
+/** What the settings calls need: the stored settings, and the contexts to offer. */
+export interface LocalStackControls {
+  settings(): LocalStackSettings;
+  save(settings: LocalStackSettings): Promise<LocalStackSettings>;
+  kubeContexts(kubeconfig: string | undefined): KubeContextList;
+}
+
+const same = (a: LocalStackSettings, b: LocalStackSettings) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The renderer's IPC calls: the server, the sign-in and its tokens, session windows, stack settings. */
+export function createIpcHandlers(
+  connection: Connection,
+  openSession: (name: string) => void,
+  localStack: LocalStackControls,
+): IpcHandlers {
   const auth = () => connection.link()?.auth;
   return {
     'server:get': () => connection.waitForServer(),
@@ -31,5 +45,15 @@ export function createIpcHandlers(connection: Connection, openSession: (name: st
     'session:open': ({ name }) => {
       openSession(name);
     },
+    'local-stack:get-settings': () => localStack.settings(),
+    'local-stack:set-settings': async (settings) => {
+      const before = localStack.settings();
+      const saved = await localStack.save(settings);
+      // Restarting ends the in-process agent's connection: only for a real change.
+      if (!same(before, saved)) await connection.restartLocalStack();
+      return saved;
+    },
+    'local-stack:kube-contexts': ({ kubeconfig }) =>
+      localStack.kubeContexts(kubeconfig ?? localStack.settings().kubeconfig),
   };
 }

@@ -40,6 +40,9 @@ function handlers(overrides: Partial<IpcHandlers> = {}): IpcHandlers {
     'auth:token': async () => 'a1',
     'auth:refresh': async () => 'a2',
     'session:open': vi.fn(async () => {}),
+    'local-stack:get-settings': () => ({ runtime: 'local' }),
+    'local-stack:set-settings': vi.fn(async (settings) => settings),
+    'local-stack:kube-contexts': () => ({ ok: true, contexts: [] }),
     ...overrides,
   };
 }
@@ -102,8 +105,12 @@ describe('registerIpc', () => {
     expect(await rejection(invoke('auth:login', { username: 'admin' }))).toMatchObject({
       code: 'invalid_request',
     });
+    expect(
+      await rejection(invoke('local-stack:set-settings', { runtime: 'kubernetes', kubeNamespace: 'No_' })),
+    ).toMatchObject({ code: 'invalid_request' });
     expect(h['session:open']).not.toHaveBeenCalled();
     expect(h['auth:login']).not.toHaveBeenCalled();
+    expect(h['local-stack:set-settings']).not.toHaveBeenCalled();
   });
 
   it('keeps the code and message of handler errors', async () => {

@@ -99,4 +99,31 @@ describe('createProfileStore', () => {
     const dangling = memoryFile({ version: 1, activeId: 'gone', servers: [] });
     expect((await createProfileStore(dangling)).active()).toEqual(LOCAL_PROFILE);
   });
+
+  it("keeps the local profile's runtime choice with the servers", async () => {
+    const mem = memoryFile();
+    const store = await createProfileStore({ ...mem, newId: () => 'work' });
+    expect(store.localSettings()).toEqual({ runtime: 'local' });
+    await store.add({ name: 'Work', url: 'https://ss.example.com' });
+    const kube = { runtime: 'kubernetes', kubeContext: 'kind-streamspace', kubeNamespace: 'desk' } as const;
+    await expect(store.setLocalSettings(kube)).resolves.toEqual(kube);
+    expect(mem.file.content).toMatchObject({ local: kube, servers: [{ id: 'work' }] });
+    expect((await createProfileStore(mem)).localSettings()).toEqual(kube);
+    await expect(
+      store.setLocalSettings({ runtime: 'kubernetes', kubeNamespace: 'Bad_NS' }),
+    ).rejects.toThrow();
+    expect(store.localSettings()).toEqual(kube);
+  });
+
+  it('drops a bad runtime choice but keeps the servers', async () => {
+    const mem = memoryFile({
+      version: 1,
+      activeId: 'work',
+      servers: [{ id: 'work', name: 'Work', url: 'https://ss.example.com' }],
+      local: { runtime: 'docker' },
+    });
+    const store = await createProfileStore(mem);
+    expect(store.localSettings()).toEqual({ runtime: 'local' });
+    expect(store.active().id).toBe('work');
+  });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { LocalStackSettings } from '../protocol';
 
 export const LOCAL_PROFILE_ID = 'local';
 
@@ -47,8 +48,10 @@ const ProfilesFile = z.object({
   version: z.literal(1),
   activeId: z.string(),
   servers: z.array(StoredServer),
+  /** Parsed on its own below: a bad runtime choice must not cost the user their servers. */
+  local: z.unknown().optional(),
 });
-type ProfilesFile = z.infer<typeof ProfilesFile>;
+type ProfilesFile = Omit<z.infer<typeof ProfilesFile>, 'local'> & { local?: LocalStackSettings };
 
 export const NewServerProfile = z.strictObject({ name: z.string().trim().min(1).max(80), url: ServerUrl });
 export type NewServerProfile = z.input<typeof NewServerProfile>;
@@ -60,6 +63,9 @@ export interface ProfileStore {
   setActive(id: string): Promise<Profile>;
   add(profile: NewServerProfile): Promise<RemoteProfile>;
   remove(id: string): Promise<void>;
+  /** How the local profile's stack runs. */
+  localSettings(): LocalStackSettings;
+  setLocalSettings(settings: LocalStackSettings): Promise<LocalStackSettings>;
 }
 
 export interface ProfileStoreOptions {
@@ -81,7 +87,7 @@ export async function createProfileStore(options: ProfileStoreOptions): Promise<
   const parsed = ProfilesFile.safeParse(await options.read());
   // A broken file falls back to the local profile rather than blocking the app at start.
   const data: ProfilesFile = parsed.success
-    ? parsed.data
+    ? { ...parsed.data, local: LocalStackSettings.safeParse(parsed.data.local).data }
     : { version: 1, activeId: LOCAL_PROFILE_ID, servers: [] };
   const newId = options.newId ?? defaultId;
 
@@ -91,7 +97,13 @@ export async function createProfileStore(options: ProfileStoreOptions): Promise<
     const server = data.servers.find((s) => s.id === id);
     return server ? remote(server) : undefined;
   };
-  const save = () => options.write({ version: 1, activeId: data.activeId, servers: [...data.servers] });
+  const save = () =>
+    options.write({
+      version: 1,
+      activeId: data.activeId,
+      servers: [...data.servers],
+      ...(data.local ? { local: data.local } : {}),
+    });
 
   return {
     list: () => [LOCAL_PROFILE, ...data.servers.map(remote)],
@@ -118,6 +130,12 @@ export async function createProfileStore(options: ProfileStoreOptions): Promise<
       data.servers = data.servers.filter((s) => s.id !== id);
       if (data.activeId === id) data.activeId = LOCAL_PROFILE_ID;
       await save();
+    },
+    localSettings: () => data.local ?? LocalStackSettings.parse({}),
+    async setLocalSettings(input) {
+      data.local = LocalStackSettings.parse(input);
+      await save();
+      return data.local;
     },
   };
 }

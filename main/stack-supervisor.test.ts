@@ -117,7 +117,7 @@ describe('StackSupervisor', () => {
   it('forks the stack with the env contract and reports the URL it sends', async () => {
     const { s, states, credentials, dataDir, started, output } = await supervisor(
       {},
-      { runtime: 'kubernetes', kubeContext: 'kind-streamspace' },
+      { args: () => ['--runtime', 'kubernetes', '--context=kind-streamspace'] },
     );
     await s.start();
     const ready = await until(s, (st) => st.phase === 'ready');
@@ -127,7 +127,7 @@ describe('StackSupervisor', () => {
     const password = await credentials.get(LOCAL_ADMIN_PASSWORD_ACCOUNT);
     expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
     const first = await started(1);
-    expect(first.argv).toEqual(['--port', '0']);
+    expect(first.argv).toEqual(['--port', '0', '--runtime', 'kubernetes', '--context=kind-streamspace']);
     expect(first.connected).toBe(true);
     expect(first.env).toEqual({
       ELECTRON_RUN_AS_NODE: '1',
@@ -135,8 +135,8 @@ describe('StackSupervisor', () => {
       STREAMSPACE_ADMIN_PASSWORD: password,
       STREAMSPACE_DATA_DIR: dataDir,
       STREAMSPACE_ALLOWED_ORIGINS: 'app://streamspace',
-      STREAMSPACE_RUNTIME: 'kubernetes',
-      STREAMSPACE_KUBE_CONTEXT: 'kind-streamspace',
+      STREAMSPACE_RUNTIME: undefined,
+      STREAMSPACE_KUBE_CONTEXT: undefined,
     });
     await until(s, () => output.includes('stdout: listening on 40001'));
   });
@@ -171,12 +171,17 @@ describe('StackSupervisor', () => {
     expect(states.filter((st) => st.phase === 'starting').map((st) => st.attempt)).toEqual([1, 2, 3, 4]);
   });
 
-  it('asks a restarted stack for the port it had, so open windows keep their URL', async () => {
-    const { s, states, started } = await supervisor({ FAKE_MODE: 'die-after-ready' });
+  it('asks a restarted stack for the port it had and the settings of now', async () => {
+    let runtime = 'local';
+    const { s, states, started } = await supervisor(
+      { FAKE_MODE: 'die-after-ready' },
+      { args: () => ['--runtime', runtime] },
+    );
     await s.start();
+    runtime = 'kubernetes';
     await until(s, () => states.filter((st) => st.phase === 'ready').length === 2);
-    expect((await started(1)).argv).toEqual(['--port', '0']);
-    expect((await started(2)).argv).toEqual(['--port', '40001']);
+    expect((await started(1)).argv).toEqual(['--port', '0', '--runtime', 'local']);
+    expect((await started(2)).argv).toEqual(['--port', '40001', '--runtime', 'kubernetes']);
     expect(s.getState()).toMatchObject({ phase: 'ready', url: 'http://127.0.0.1:40001' });
     expect(states.find((st) => st.phase === 'crashed')).toMatchObject({
       message: 'Local stack exited with code 7',

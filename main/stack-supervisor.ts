@@ -22,8 +22,11 @@ export interface StackSupervisorOptions {
   credentials: CredentialStore;
   /** Origins the stack must accept browser requests from: the app's renderer. */
   allowedOrigins?: readonly string[];
-  runtime?: string;
-  kubeContext?: string;
+  /**
+   * The stack's runtime flags (protocol's localStackArgs), asked at every start so a restart
+   * picks up changed settings.
+   */
+  args?: () => readonly string[];
   fork?: ForkFn;
   baseEnv?: NodeJS.ProcessEnv;
   readyTimeoutMs?: number;
@@ -152,8 +155,6 @@ export class StackSupervisor {
       [STACK_ENV.dataDir]: this.options.dataDir,
       [STACK_ENV.allowedOrigins]: (this.options.allowedOrigins ?? ['app://streamspace']).join(','),
     };
-    if (this.options.runtime) env[STACK_ENV.runtime] = this.options.runtime;
-    if (this.options.kubeContext) env[STACK_ENV.kubeContext] = this.options.kubeContext;
     return env;
   }
 
@@ -164,7 +165,8 @@ export class StackSupervisor {
     let becameReady = false;
     let exited = false;
 
-    const child = this.opts.fork(this.options.serverScript, ['--port', String(port)], {
+    const args = ['--port', String(port), ...(this.options.args?.() ?? [])];
+    const child = this.opts.fork(this.options.serverScript, args, {
       env: this.env(port),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',

@@ -21,6 +21,13 @@ function roundTrip(handlers: Partial<IpcHandlers>, frameUrl = 'app://streamspace
     'auth:token': () => 'a1',
     'auth:refresh': () => 'a2',
     'session:open': () => {},
+    'local-stack:get-settings': () => ({ runtime: 'local' }),
+    'local-stack:set-settings': (settings) => settings,
+    'local-stack:kube-contexts': () => ({
+      ok: true,
+      contexts: ['kind-streamspace'],
+      current: 'kind-streamspace',
+    }),
     ...handlers,
   };
   registerIpc({ handle: (channel, listener) => listeners.set(channel, listener) }, all, (url) =>
@@ -48,6 +55,15 @@ describe('createBridge', () => {
     await expect(bridge.getAccessToken()).resolves.toBe('a1');
     await expect(bridge.refreshAccessToken()).resolves.toBe('a2');
     await expect(bridge.openSession('admin-firefox-0a1b2c3d')).resolves.toBeUndefined();
+    const stack = bridge.localStack!;
+    await expect(stack.getSettings()).resolves.toEqual({ runtime: 'local' });
+    const kube = { runtime: 'kubernetes', kubeContext: 'kind-streamspace' } as const;
+    await expect(stack.setSettings(kube)).resolves.toEqual(kube);
+    await expect(stack.listKubeContexts()).resolves.toEqual({
+      ok: true,
+      contexts: ['kind-streamspace'],
+      current: 'kind-streamspace',
+    });
     expect(invoke.mock.calls.map(([channel, arg]) => [channel, arg])).toEqual([
       ['server:get', undefined],
       ['auth:get', undefined],
@@ -56,6 +72,9 @@ describe('createBridge', () => {
       ['auth:token', undefined],
       ['auth:refresh', undefined],
       ['session:open', { name: 'admin-firefox-0a1b2c3d' }],
+      ['local-stack:get-settings', undefined],
+      ['local-stack:set-settings', kube],
+      ['local-stack:kube-contexts', {}],
     ]);
   });
 

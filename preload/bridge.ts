@@ -69,5 +69,10 @@ export function createBridge(invoke: Invoke): DesktopBridge {
     getAccessToken: () => call(invoke, 'auth:token', undefined),
     refreshAccessToken: () => call(invoke, 'auth:refresh', undefined),
     openSession: (name) => call(invoke, 'session:open', { name }),
+    localStack: {
+      getSettings: () => call(invoke, 'local-stack:get-settings', undefined),
+      setSettings: (settings) => call(invoke, 'local-stack:set-settings', settings),
+      listKubeContexts: (kubeconfig) => call(invoke, 'local-stack:kube-contexts', { kubeconfig }),
+    },
   };
 }

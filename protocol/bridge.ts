@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LoginRequest, UserDto } from './auth';
 import { SessionName } from './names';
+import { KubeContextList, LocalStackSettings } from './stack';
 
 /** What the renderer knows about the signed-in user; tokens other than the access token stay in main. */
 export const AuthState = z.object({
@@ -16,6 +17,15 @@ export const ServerInfo = z.object({
   mode: z.enum(['local', 'remote', 'headless']),
 });
 export type ServerInfo = z.infer<typeof ServerInfo>;
+
+/** The local profile's stack settings; only Electron has them, so a settings page hides without. */
+export interface LocalStackBridge {
+  getSettings(): Promise<LocalStackSettings>;
+  /** Saves them and, while the local profile is active, restarts the stack on them. */
+  setSettings(settings: LocalStackSettings): Promise<LocalStackSettings>;
+  /** The contexts of `kubeconfig`, else of KUBECONFIG or ~/.kube/config, to offer as choices. */
+  listKubeContexts(kubeconfig?: string): Promise<KubeContextList>;
+}
 
 /**
  * The renderer depends on this interface only. In Electron the preload implements it over IPC;
@@ -37,6 +47,8 @@ export interface DesktopBridge {
   refreshAccessToken(): Promise<string | null>;
   /** Show a session's viewer: a native window in Electron, a tab in the browser. */
   openSession(name: string): Promise<void>;
+  /** Absent in a browser: the headless stack is configured by its own flags. */
+  readonly localStack?: LocalStackBridge;
 }
 
 /**
@@ -51,6 +63,12 @@ export const ipcContract = {
   'auth:token': { request: z.void(), response: z.string().nullable() },
   'auth:refresh': { request: z.void(), response: z.string().nullable() },
   'session:open': { request: z.strictObject({ name: SessionName }), response: z.void() },
+  'local-stack:get-settings': { request: z.void(), response: LocalStackSettings },
+  'local-stack:set-settings': { request: LocalStackSettings, response: LocalStackSettings },
+  'local-stack:kube-contexts': {
+    request: z.strictObject({ kubeconfig: z.string().trim().min(1).max(4096).optional() }),
+    response: KubeContextList,
+  },
 } as const;
 
 export type IpcChannel = keyof typeof ipcContract;

@@ -3,17 +3,19 @@ import { startAgent } from '../agent';
 import type { BackendConfig } from '../backend/config';
 import { type ControlPlane, createControlPlane } from '../backend/control-plane';
 import type { RuntimeName } from '../protocol';
-import { createRuntime } from './runtime-factory';
+import { createRuntime, type RuntimeChoice } from './runtime-factory';
 
-export { StackError } from './runtime-factory';
+export { type RuntimeChoice, StackError } from './runtime-factory';
 
 export const STACK_VERSION = '0.1.0';
 
 export interface LocalStackOptions {
   port: number;
   host: string;
-  runtime: RuntimeName | undefined;
+  runtime: RuntimeChoice | undefined;
   maxSessions: number;
+  /** Where the kubernetes runtime reads KUBECONFIG and HOME; process.env unless a test says otherwise. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface LocalStack {
@@ -32,7 +34,11 @@ export async function startLocalStack(
   logger: Logger,
   options: LocalStackOptions,
 ): Promise<LocalStack> {
-  const runtime = createRuntime(options.runtime, { dataDir: config.dataDir, logger });
+  const runtime = createRuntime(options.runtime, {
+    dataDir: config.dataDir,
+    logger,
+    env: options.env ?? process.env,
+  });
   const controlPlane = await createControlPlane(config, logger);
   let url: string;
   try {

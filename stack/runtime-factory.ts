@@ -1,41 +1,67 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { LocalRuntime, localRuntimeAvailable, type Runtime } from '../agent';
-import type { RuntimeName } from '../protocol';
+import { KubernetesRuntime, KubernetesSettings } from '../agent/runtimes/kubernetes';
+import { KubeConfigError, type KubeEnv, loadKubeConfig } from '../agent/runtimes/kubernetes/kube-config';
+import type { RuntimeChoice } from './runtime-choice';
+import { StackError } from './stack-error';
 
-export class StackError extends Error {
-  override name = 'StackError';
-}
+export type { RuntimeChoice } from './runtime-choice';
+export { StackError, type StackErrorReason } from './stack-error';
 
 export interface RuntimeContext {
   /** The stack's data folder; each runtime keeps its state in a folder of its own under it. */
   dataDir: string;
   logger: Logger;
+  /** Where KUBECONFIG and HOME are read. */
+  env: KubeEnv;
 }
 
-type RuntimeMaker = (context: RuntimeContext) => Runtime;
+function localRuntime({ dataDir, logger }: RuntimeContext): Runtime {
+  if (!localRuntimeAvailable()) {
+    throw new StackError(
+      'the local runtime needs Linux with TigerVNC (Xvnc) installed: apt install tigervnc-standalone-server',
+    );
+  }
+  return new LocalRuntime({ stateDir: join(dataDir, 'local-runtime'), logger });
+}
+
+function kubernetesRuntime(
+  choice: Extract<RuntimeChoice, { name: 'kubernetes' }>,
+  { logger, env }: RuntimeContext,
+): Runtime {
+  const settings = KubernetesSettings.safeParse({ namespace: choice.namespace });
+  if (!settings.success) {
+    throw new StackError(
+      `invalid --namespace: ${settings.error.issues.map((i) => i.message).join('; ')}`,
+      'invalid_option',
+    );
+  }
+  let loaded: ReturnType<typeof loadKubeConfig>;
+  try {
+    // Policy 'stack': the local stack never falls back to kubectl's current context.
+    loaded = loadKubeConfig({ kubeconfig: choice.kubeconfig, context: choice.context, policy: 'stack' }, env);
+  } catch (error) {
+    if (error instanceof KubeConfigError)
+      throw new StackError(error.message, 'kube_config', { cause: error });
+    throw error;
+  }
+  logger.info(
+    { context: loaded.context, namespace: settings.data.namespace },
+    'kubernetes runtime: sessions run in this cluster',
+  );
+  return new KubernetesRuntime({
+    kubeConfig: loaded.kubeConfig,
+    settings: settings.data,
+    inCluster: loaded.inCluster,
+    logger,
+  });
+}
 
 /**
- * The runtimes the stack can run, by name. A runtime that cannot work on this machine throws a
- * StackError that says what to install or choose instead.
+ * The runtime the stack runs, the local one when none is chosen. A runtime that cannot work here
+ * throws a StackError that says what to install or choose instead.
  */
-const makers: Record<RuntimeName, RuntimeMaker> = {
-  local: ({ dataDir, logger }) => {
-    if (!localRuntimeAvailable()) {
-      throw new StackError(
-        'the local runtime needs Linux with TigerVNC (Xvnc) installed: apt install tigervnc-standalone-server',
-      );
-    }
-    return new LocalRuntime({ stateDir: join(dataDir, 'local-runtime'), logger });
-  },
-  kubernetes: () => {
-    throw new StackError(
-      'the kubernetes runtime is not available in this build yet; use STREAMSPACE_RUNTIME=local',
-    );
-  },
-};
-
-/** The runtime called `name`, the local one when none is chosen. */
-export function createRuntime(name: RuntimeName | undefined, context: RuntimeContext): Runtime {
-  return makers[name ?? 'local'](context);
+export function createRuntime(choice: RuntimeChoice | undefined, context: RuntimeContext): Runtime {
+  return choice?.name === 'kubernetes' ? kubernetesRuntime(choice, context) : localRuntime(context);
 }

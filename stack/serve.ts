@@ -1,34 +1,45 @@
 /**
- * `npm run serve`: the local stack without Electron, with the renderer served at /. When Electron
- * main forks it with an IPC channel it reports readiness there instead of relying on stdout.
+ * `npm run serve [-- --runtime kubernetes [--kubeconfig PATH] [--context NAME] [--namespace NS]]`:
+ * the local stack without Electron, with the renderer served at /. When Electron main forks it
+ * with an IPC channel it reports readiness there instead of relying on stdout.
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, configFromEnv } from '../backend/config';
 import { createLogger } from '../backend/logger';
 import { appPaths, findAppRoot } from '../backend/paths';
-import { RuntimeName, type StackMessage } from '../protocol';
+import { STACK_FLAGS, type StackMessage } from '../protocol';
 import { StackError, startLocalStack } from './local-stack';
+import { runtimeChoice } from './runtime-choice';
 
 function tell(message: StackMessage): void {
   process.send?.(message);
 }
 
+function readFlags() {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        [STACK_FLAGS.runtime]: { type: 'string' },
+        [STACK_FLAGS.kubeconfig]: { type: 'string' },
+        [STACK_FLAGS.kubeContext]: { type: 'string' },
+        [STACK_FLAGS.kubeNamespace]: { type: 'string' },
+      },
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    // A mistyped flag is the user's to fix: exit 2 with the message, not a stack trace.
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      runtime: { type: 'string' },
-    },
-    allowPositionals: false,
-  });
+  const values = readFlags();
   const port = Number(values.port ?? process.env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError(`invalid port: ${values.port ?? process.env.PORT}`);
-  const runtimeArg = values.runtime ?? process.env.STREAMSPACE_RUNTIME;
-  const runtime = runtimeArg === undefined ? undefined : RuntimeName.safeParse(runtimeArg);
-  if (runtime && !runtime.success)
-    throw new ConfigError(`unknown runtime ${runtimeArg}; expected local or kubernetes`);
+  const runtime = runtimeChoice(values, process.env);
 
   const paths = appPaths(findAppRoot(import.meta.dirname));
   const config = configFromEnv(process.env, paths);
@@ -38,7 +49,7 @@ async function main(): Promise<void> {
   const stack = await startLocalStack(config, logger, {
     port,
     host: values.host ?? process.env.HOST ?? '127.0.0.1',
-    runtime: runtime?.data,
+    runtime,
     maxSessions: Number(process.env.STREAMSPACE_MAX_SESSIONS ?? 20),
   });
   const admin = stack.controlPlane.generatedAdminPassword;
