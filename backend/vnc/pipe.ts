@@ -54,7 +54,9 @@ export function pipeWebSockets(viewer: WebSocket, agent: WebSocket, opts: PipeOp
   forward(agent, viewer, 'down', opts);
   forward(viewer, agent, 'up', opts);
   const closeBoth = (code?: number, reason?: Buffer) => {
-    const safe = code && code >= 3000 && code < 5000 ? code : 1000;
+    // 1011 is the agent's "the session's stream failed"; the viewer gets it as 4502, a code an
+    // application may send, with the agent's reason (a port-forward error, say) kept.
+    const safe = code && code >= 3000 && code < 5000 ? code : code === 1011 ? 4502 : 1000;
     for (const s of [viewer, agent]) {
       if (s.readyState === WebSocket.OPEN) s.close(safe, reason?.toString().slice(0, 120));
       else if (s.readyState === WebSocket.CONNECTING) s.terminate();

@@ -13,7 +13,7 @@ export type { ViewerView } from './viewer-connection';
 
 const loadCreateRfb = async (): Promise<CreateRfb> => {
   const Rfb = await loadRfb();
-  return (target, url, options) => new Rfb(target, url, options);
+  return (target, urlOrChannel, options) => new Rfb(target, urlOrChannel, options);
 };
 
 /** Binds a viewer connection to the screen element, the live sessions store and React state. */
@@ -32,6 +32,7 @@ export function useVncViewer(name: string, screenRef: RefObject<HTMLDivElement |
       session: () => useSessions.getState().byName[name]?.session,
       onSession: (session) => useSessions.getState().upsert(session),
       onView: setView,
+      openSocket: (url) => new WebSocket(url),
     });
     connectionRef.current = connection;
     connection.connect();

@@ -16,7 +16,7 @@ class FakeRfb implements RfbLike {
   disconnect = vi.fn(() => this.emit('disconnect', { clean: true }));
 
   constructor(
-    readonly url: string,
+    readonly url: string | WebSocket,
     readonly options: RfbOptions,
   ) {}
 
@@ -33,7 +33,7 @@ class FakeRfb implements RfbLike {
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-function setup(initial: SessionState | null) {
+function setup(initial: SessionState | null, openSocket?: (url: string) => WebSocket) {
   const api = fakeApi();
   api.viewerTicket.mockResolvedValue(TICKET);
   const store: { session: SessionDto | undefined } = {
@@ -55,6 +55,7 @@ function setup(initial: SessionState | null) {
     session: () => store.session,
     onSession,
     onView: (view) => views.push(view),
+    ...(openSocket ? { openSocket } : {}),
   });
   const setState = (state: SessionState, message = '') => {
     store.session = sessionDto(NAME, state, { status: { phase: state, message } });
@@ -65,6 +66,31 @@ function setup(initial: SessionState | null) {
 }
 
 describe('viewer connection', () => {
+  it("shows why the server closed the stream, such as a port-forward error", async () => {
+    const channel = new EventTarget();
+    const opened: string[] = [];
+    const { rfbs, last, connection } = setup('running', (url) => {
+      opened.push(url);
+      return channel as WebSocket;
+    });
+    connection.connect();
+    await flush();
+    const rfb = rfbs[0] as FakeRfb;
+    expect(rfb.url).toBe(channel);
+    expect(opened[0]).toMatch(/\/vnc\?ticket=/);
+    rfb.emit('connect', undefined as never);
+    const closed = Object.assign(new Event('close'), {
+      code: 4502,
+      reason: 'stream error: port-forward to pod p failed: connection refused',
+    });
+    channel.dispatchEvent(closed);
+    rfb.emit('disconnect', { clean: false });
+    expect(last()).toEqual({
+      status: 'disconnected',
+      message: 'The connection was lost. (stream error: port-forward to pod p failed: connection refused)',
+    });
+  });
+
   it('asks for one ticket and connects at once, with the password as a credential', async () => {
     const { api, rfbs, last, connection } = setup('running');
     connection.connect();

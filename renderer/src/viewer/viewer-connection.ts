@@ -18,7 +18,10 @@ export interface RfbLike {
   addEventListener<K extends keyof RfbEventMap>(type: K, listener: (event: RfbEventMap[K]) => void): void;
 }
 
-export type CreateRfb = (target: HTMLElement, url: string, options: RfbOptions) => RfbLike;
+export type CreateRfb = (target: HTMLElement, urlOrChannel: string | WebSocket, options: RfbOptions) => RfbLike;
+
+/** Close codes the server uses for "the session's stream failed", whose reason says why. */
+const STREAM_FAILED_CODES = new Set([4502, 4503]);
 
 export interface ViewerConnectionDeps {
   name: string;
@@ -33,6 +36,11 @@ export interface ViewerConnectionDeps {
   /** A copy of the session fetched because the app knew none, to share with the rest of the app. */
   onSession?: (session: SessionDto) => void;
   onView: (view: ViewerView) => void;
+  /**
+   * Opens the viewer's WebSocket itself, so that the server's close reason (a port-forward error,
+   * say) can be shown; noVNC's disconnect event does not carry it. Without it noVNC opens the URL.
+   */
+  openSocket?: (url: string) => WebSocket;
 }
 
 export interface ViewerConnection {
@@ -114,7 +122,12 @@ export function createViewerConnection(deps: ViewerConnectionDeps): ViewerConnec
     if (own.aborted || disposed || !target) return;
 
     const url = apiWebSocketUrl(baseUrl, 'vnc', { params: { name }, query: { ticket: ticket.ticket } });
-    const rfb = createRfb(target, url, { credentials: { password: ticket.vncPassword } });
+    let closeReason = '';
+    const channel = deps.openSocket?.(url);
+    channel?.addEventListener('close', (event) => {
+      if (STREAM_FAILED_CODES.has(event.code)) closeReason = event.reason;
+    });
+    const rfb = createRfb(target, channel ?? url, { credentials: { password: ticket.vncPassword } });
     own.rfb = rfb;
     rfb.scaleViewport = true;
     rfb.resizeSession = true;
@@ -137,7 +150,10 @@ export function createViewerConnection(deps: ViewerConnectionDeps): ViewerConnec
       // Closed while waiting because the session will never run: say so, as an error.
       const never = own.connected ? null : verdict();
       if (never) show(own, 'error', never);
-      else show(own, 'disconnected', disconnectMessage(current()?.state, event.detail.clean));
+      else {
+        const message = disconnectMessage(current()?.state, event.detail.clean);
+        show(own, 'disconnected', closeReason ? `${message} (${closeReason})` : message);
+      }
     });
     rfb.addEventListener('credentialsrequired', (event) => {
       fail(`The session asked for credentials this viewer does not have (${event.detail.types.join(', ')}).`);
