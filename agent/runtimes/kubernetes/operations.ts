@@ -34,7 +34,10 @@ export const KUBE_OPERATIONS = {
   listPods: { verb: 'list', group: '', resource: 'pods' },
   watchPods: { verb: 'watch', group: '', resource: 'pods' },
   listEvents: { verb: 'list', group: '', resource: 'events' },
-  /** client-node's port-forward is a WebSocket upgrade, a GET, which RBAC calls "get". */
+  /**
+   * client-node's port-forward is a WebSocket upgrade, a GET, which RBAC calls "get"; from 1.35
+   * the API server also checks "create" for it, so the shipped Role grants both.
+   */
   portForward: { verb: 'get', group: '', resource: 'pods/portforward' },
 } as const satisfies Record<string, KubeOperation>;
 
