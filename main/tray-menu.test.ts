@@ -99,6 +99,20 @@ describe('buildTrayMenu', () => {
     expect(has(menu, `session:${gone.name}`)).toBe(false);
   });
 
+  it("shows a starting session's progress message, the launch's progress bar", () => {
+    const starting = session('code', 'starting', {
+      status: { phase: 'starting', message: 'Pulling image ghcr.io/streamspace/code:0.1.0' },
+    });
+    const running = session('firefox', 'running', { status: { phase: 'running', message: 'Running' } });
+    const menu = buildTrayMenu(state({ sessions: [starting, running] }), fakeActions());
+    expect(find(menu, `session:${starting.name}`).label).toBe(
+      'VS Code — starting: Pulling image ghcr.io/streamspace/code:0.1.0',
+    );
+    expect(find(menu, `session:${starting.name}:progress`)).toMatchObject({ enabled: false });
+    expect(find(menu, `session:${running.name}`).label).toBe('Firefox — running');
+    expect(has(menu, `session:${running.name}:progress`)).toBe(false);
+  });
+
   // Opening a hibernated session wakes it, so Open stays enabled there too.
   it.each([
     ['running', 'hibernate', 'wake'],

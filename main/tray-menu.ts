@@ -53,6 +53,8 @@ const connectionLabels: Record<ConnectionStatus, string> = {
   signed_out: 'Signed out',
 };
 
+const STARTING_STATES = new Set<SessionDto['state']>(['pending', 'starting', 'waking']);
+
 function sessionMenu(
   session: SessionDto,
   displayName: string,
@@ -86,9 +88,12 @@ function sessionMenu(
     enabled: can('terminate'),
     click: () => actions.terminate(name),
   });
+  // While a session starts, its message is the launch's progress ("Pulling image …").
+  const progress = STARTING_STATES.has(state) ? session.status.message.slice(0, 80) : '';
+  if (progress) items.unshift({ id: `session:${name}:progress`, label: progress, enabled: false }, separator);
   return {
     id: `session:${name}`,
-    label: `${displayName} — ${state}`,
+    label: progress ? `${displayName} — ${state}: ${progress}` : `${displayName} — ${state}`,
     toolTip: name,
     type: 'submenu',
     submenu: items,

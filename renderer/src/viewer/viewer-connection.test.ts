@@ -66,7 +66,7 @@ function setup(initial: SessionState | null, openSocket?: (url: string) => WebSo
 }
 
 describe('viewer connection', () => {
-  it("shows why the server closed the stream, such as a port-forward error", async () => {
+  it('shows why the server closed the stream, such as a port-forward error', async () => {
     const channel = new EventTarget();
     const opened: string[] = [];
     const { rfbs, last, connection } = setup('running', (url) => {

@@ -18,7 +18,11 @@ export interface RfbLike {
   addEventListener<K extends keyof RfbEventMap>(type: K, listener: (event: RfbEventMap[K]) => void): void;
 }
 
-export type CreateRfb = (target: HTMLElement, urlOrChannel: string | WebSocket, options: RfbOptions) => RfbLike;
+export type CreateRfb = (
+  target: HTMLElement,
+  urlOrChannel: string | WebSocket,
+  options: RfbOptions,
+) => RfbLike;
 
 /** Close codes the server uses for "the session's stream failed", whose reason says why. */
 const STREAM_FAILED_CODES = new Set([4502, 4503]);
