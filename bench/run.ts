@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchApi } from './api';
 import { benchFanin } from './fanin';
+import { benchKubernetes } from './kubernetes';
 import { benchLaunch } from './launch';
 import { benchTunnel } from './tunnel';
 
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   tunnel: benchTunnel,
   api: benchApi,
   fanin: benchFanin,
+  kubernetes: benchKubernetes,
 };
 
 async function main(): Promise<void> {

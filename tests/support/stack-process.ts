@@ -59,7 +59,11 @@ export async function startStackProcess(
     },
   );
   const out = collectOutput(child);
-  const url = await waitForUrl(child, /running at (http:\/\/\S+)/, out, 'stack');
+  const url = await waitForUrl(child, /running at (http:\/\/\S+)/, out, 'stack').catch((error: unknown) => {
+    // A stack that stalled is still running; nobody else holds it to stop it.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    throw error;
+  });
   return {
     url,
     dataDir,
