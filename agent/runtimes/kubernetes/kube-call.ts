@@ -63,7 +63,11 @@ export async function kubeCall<T>(
       Math.max(1, Math.min(context.retry.attemptTimeoutMs, left)),
     );
     try {
-      return await run(withSignal(abort.signal));
+      // Raced as well as aborted: a request that ignores its signal must not outlive its time.
+      const cutOff = new Promise<never>((_, reject) =>
+        abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true }),
+      );
+      return await Promise.race([run(withSignal(abort.signal)), cutOff]);
     } catch (thrown) {
       const error = toKubeApiError(thrown, operation, namespace, timedOut);
       const delay = retryAfterMs(error) ?? backoffDelay(attempt, context.retry.backoff, context.random);
