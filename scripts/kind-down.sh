@@ -6,18 +6,9 @@ set -euo pipefail
 CLUSTER=streamspace
 
 # Only what deleting needs: kubectl plays no part, so it is not asked for.
-missing=0
-require() {
-  if ! command -v "$1" >/dev/null 2>&1; then
-    printf '%s is missing. Install it: %s\n' "$1" "$2" >&2
-    missing=1
-  fi
-}
-require kind https://kind.sigs.k8s.io/docs/user/quick-start/#installation
-require docker https://docs.docker.com/engine/install/
-if [ "$missing" -ne 0 ]; then
-  exit 1
-fi
+# shellcheck source=scripts/kind-require.sh
+. "$(dirname "$0")/kind-require.sh"
+require_tools kind docker
 
 clusters=$(kind get clusters 2>/dev/null || true)
 if ! grep -qx "$CLUSTER" <<<"$clusters"; then

@@ -37,20 +37,9 @@ for arg in "$@"; do
   esac
 done
 
-# Every missing tool at once, so one round of installing is enough.
-missing=0
-require() {
-  if ! command -v "$1" >/dev/null 2>&1; then
-    printf '%s is missing. Install it: %s\n' "$1" "$2" >&2
-    missing=1
-  fi
-}
-require kind https://kind.sigs.k8s.io/docs/user/quick-start/#installation
-require docker https://docs.docker.com/engine/install/
-require kubectl https://kubernetes.io/docs/tasks/tools/
-if [ "$missing" -ne 0 ]; then
-  exit 1
-fi
+# shellcheck source=scripts/kind-require.sh
+. "$(dirname "$0")/kind-require.sh"
+require_tools kind docker kubectl
 if ! docker info >/dev/null 2>&1; then
   printf 'docker is installed but its daemon does not answer: start it, or make sure you may use it (docker info shows why).\n' >&2
   exit 1

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processesMentioning } from '../../agent/testing/strays';
 import type { KubeObject } from '../fake-kube';
 import { launchChromium } from '../support/browser';
+import { terminalOnCanvas, typeIntoTerminal } from '../support/canvas';
 import { eventually } from '../support/eventually';
 import { type KubeStack, KUBE_NAMESPACE as ns, startKubeStack } from '../support/kube-stack';
 import { xvncFor } from '../support/processes';
@@ -16,41 +17,6 @@ declare global {
     /** Bound by the test: hands each new text of the session rows to Node. */
     recordSessionText(text: string): Promise<void>;
   }
-}
-
-/** Reads the noVNC canvas and summarises what is on it (as in launch-xterm.test.ts). */
-async function canvasStats(page: Page) {
-  return page.evaluate(() => {
-    const canvas = document.querySelector('[data-testid="viewer-screen"] canvas') as HTMLCanvasElement | null;
-    if (!canvas || canvas.width === 0) return null;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return null;
-    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    let background = 0;
-    let bright = 0;
-    const pixels = data.length / 4;
-    for (let i = 0; i < data.length; i += 4) {
-      const r = data[i] ?? 0;
-      const g = data[i + 1] ?? 0;
-      const b = data[i + 2] ?? 0;
-      // The xterm template paints #101418 with #e6e6e6 text.
-      if (Math.abs(r - 0x10) < 6 && Math.abs(g - 0x14) < 6 && Math.abs(b - 0x18) < 6) background++;
-      if (r > 180 && g > 180 && b > 180) bright++;
-    }
-    return { width: canvas.width, height: canvas.height, pixels, background, bright };
-  });
-}
-
-/** Waits until the canvas shows the terminal: its background fills the screen, its prompt is lit. */
-function terminalOnCanvas(viewer: Page, what: string) {
-  return eventually(
-    async () => {
-      const s = await canvasStats(viewer);
-      return s && s.background > s.pixels * 0.2 && s.bright > 30 ? s : null;
-    },
-    30_000,
-    what,
-  );
 }
 
 /**
@@ -170,18 +136,8 @@ describe('kubernetes runtime end to end: Chromium → noVNC → backend → agen
       .locator('[data-testid="viewer-status"][data-status="connected"]')
       .waitFor({ timeout: 30_000 });
     const woken = await terminalOnCanvas(viewer, 'the terminal after wake');
-    // Typing reaches the new xterm: a long line lights up many more pixels.
-    await viewer.getByTestId('viewer-screen').click();
-    await viewer.keyboard.type(`echo ${'W'.repeat(60)}`, { delay: 5 });
-    await viewer.keyboard.press('Enter');
-    await eventually(
-      async () => {
-        const s = await canvasStats(viewer);
-        return s && s.bright > woken.bright + 400 ? s : null;
-      },
-      20_000,
-      'typed text on the canvas',
-    );
+    // Typing reaches the new xterm.
+    await typeIntoTerminal(viewer, woken);
     await viewer.screenshot({ path: 'test-results/e2e-kubernetes-viewer.png' }).catch(() => {});
     expect(await status.getAttribute('data-status')).toBe('connected');
     await viewer.close();

@@ -1,35 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../protocol';
 import { launchChromium } from '../support/browser';
+import { terminalOnCanvas, typeIntoTerminal } from '../support/canvas';
 import { eventually } from '../support/eventually';
 import { xvncFor } from '../support/processes';
 import { type StackProcess, startStackProcess } from '../support/stack-process';
 
 const PASSWORD = 'e2e-admin-password';
-
-/** Reads the noVNC canvas and summarises what is on it. */
-async function canvasStats(page: Page) {
-  return page.evaluate(() => {
-    const canvas = document.querySelector('[data-testid="viewer-screen"] canvas') as HTMLCanvasElement | null;
-    if (!canvas || canvas.width === 0) return null;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return null;
-    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    let background = 0;
-    let bright = 0;
-    const pixels = data.length / 4;
-    for (let i = 0; i < data.length; i += 4) {
-      const r = data[i] ?? 0;
-      const g = data[i + 1] ?? 0;
-      const b = data[i + 2] ?? 0;
-      // The xterm template paints #101418 with #e6e6e6 text.
-      if (Math.abs(r - 0x10) < 6 && Math.abs(g - 0x14) < 6 && Math.abs(b - 0x18) < 6) background++;
-      if (r > 180 && g > 180 && b > 180) bright++;
-    }
-    return { width: canvas.width, height: canvas.height, pixels, background, bright };
-  });
-}
 
 describe('launch xterm end to end: Chromium → noVNC → backend → agent → Xvnc', () => {
   let stack: StackProcess;
@@ -78,28 +56,11 @@ describe('launch xterm end to end: Chromium → noVNC → backend → agent → 
       .waitFor({ timeout: 30_000 });
 
     // Real pixels: the terminal's background fills the screen and its prompt is drawn in light text.
-    const first = await eventually(
-      async () => {
-        const s = await canvasStats(viewer);
-        return s && s.background > s.pixels * 0.2 && s.bright > 30 ? s : null;
-      },
-      20_000,
-      'the terminal on the canvas',
-    );
+    const first = await terminalOnCanvas(viewer);
     expect(first.width).toBeGreaterThan(100);
 
     // Typing reaches the app: a long line of text lights up many more pixels.
-    await viewer.getByTestId('viewer-screen').click();
-    await viewer.keyboard.type(`echo ${'W'.repeat(60)}`, { delay: 5 });
-    await viewer.keyboard.press('Enter');
-    await eventually(
-      async () => {
-        const s = await canvasStats(viewer);
-        return s && s.bright > first.bright + 400 ? s : null;
-      },
-      20_000,
-      'typed text on the canvas',
-    );
+    await typeIntoTerminal(viewer, first);
     await viewer.screenshot({ path: 'test-results/e2e-xterm-viewer.png' }).catch(() => {});
     await viewer.close();
     // The policy must not block anything the app itself does.
