@@ -7,6 +7,7 @@ import { useAuth } from './auth/auth-store';
 import { createBridge } from './bridge';
 import './styles/base.css';
 import './styles/dashboard.css';
+import './styles/settings.css';
 import './styles/viewer.css';
 
 // The composition root: the one place that picks the bridge and builds the services.

@@ -4,12 +4,15 @@ import { LoginScreen } from '../auth/LoginScreen';
 import { useAuthBootstrap } from '../auth/useAuthBootstrap';
 import { Dashboard } from '../dashboard/Dashboard';
 import { useLiveSessions } from '../events/useLiveSessions';
+import { SettingsScreen, UnavailableSettingsScreen } from '../settings/SettingsScreen';
 import { Logo } from '../ui/Logo';
 import { ViewerScreen } from '../viewer/ViewerScreen';
-import { MAIN_HASH, type Route } from './routes';
+import { MAIN_HASH, type Route, SETTINGS_HASH } from './routes';
+import { useServices } from './services-context';
 import { useHashRoute } from './useHashRoute';
 
 export function App() {
+  const { bridge } = useServices();
   const route = useHashRoute();
   useAuthBootstrap();
   const status = useAuth((s) => s.status);
@@ -17,17 +20,28 @@ export function App() {
   const problem = useAuth((s) => s.problem);
 
   if (status === 'loading') return <Splash />;
-  if (status === 'unavailable') return <Unavailable problem={problem} />;
+  if (status === 'unavailable') {
+    // A local stack that cannot start on its settings is fixed from here, so they stay reachable.
+    if (route.name === 'settings' && bridge.localStack) {
+      return <UnavailableSettingsScreen localStack={bridge.localStack} />;
+    }
+    return <Unavailable problem={problem} hasSettings={bridge.localStack !== undefined} />;
+  }
   if (status === 'signed-out' || !auth) return <LoginScreen />;
   // Keyed by user so a different sign-in never sees the previous user's state.
   return <SignedIn key={auth.user.id} route={route} auth={auth} />;
 }
 
 function SignedIn({ route, auth }: { route: Route; auth: AuthState }) {
+  const { bridge } = useServices();
   useLiveSessions();
   switch (route.name) {
     case 'main':
       return <Dashboard user={auth.user} />;
+    case 'settings':
+      // Headless mode has no local stack to configure.
+      if (!bridge.localStack) return <NotFound />;
+      return <SettingsScreen user={auth.user} localStack={bridge.localStack} />;
     case 'viewer':
       return <ViewerScreen key={route.session} name={route.session} />;
     case 'not-found':
@@ -44,7 +58,7 @@ function Splash() {
   );
 }
 
-function Unavailable({ problem }: { problem: string | null }) {
+function Unavailable({ problem, hasSettings }: { problem: string | null; hasSettings: boolean }) {
   return (
     <main className="center-page">
       <Logo size={40} />
@@ -54,6 +68,11 @@ function Unavailable({ problem }: { problem: string | null }) {
       <button type="button" className="btn btn-primary" onClick={() => useAuth.getState().loading()}>
         Try again
       </button>
+      {hasSettings && (
+        <a href={SETTINGS_HASH} data-testid="unavailable-settings">
+          Local stack settings
+        </a>
+      )}
     </main>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRoute, viewerHash } from './routes';
+import { parseRoute, SETTINGS_HASH, viewerHash } from './routes';
 
 describe('parseRoute', () => {
   it('maps empty and root hashes to the main screen', () => {
@@ -19,6 +19,12 @@ describe('parseRoute', () => {
     expect(parseRoute('#/viewer/a%2Fb').name).toBe('not-found');
     expect(parseRoute('#/viewer/%E0%A4%A').name).toBe('not-found');
     expect(parseRoute('#/viewer/').name).toBe('not-found');
+  });
+
+  it('maps the settings hash to the settings screen', () => {
+    expect(parseRoute(SETTINGS_HASH)).toEqual({ name: 'settings' });
+    expect(parseRoute('#/settings/')).toEqual({ name: 'settings' });
+    expect(parseRoute('#/settings/x').name).toBe('not-found');
   });
 
   it('reports unknown routes', () => {

@@ -2,6 +2,7 @@ import { SessionName } from '../../../protocol';
 
 export type Route =
   | { name: 'main' }
+  | { name: 'settings' }
   | { name: 'viewer'; session: string }
   | { name: 'not-found'; hash: string };
 
@@ -9,6 +10,7 @@ export type Route =
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '').replace(/\/+$/, '');
   if (path === '') return { name: 'main' };
+  if (path === 'settings') return { name: 'settings' };
   const viewer = /^viewer\/([^/?]+)$/.exec(path);
   if (viewer?.[1]) {
     let session: string;
@@ -27,3 +29,4 @@ export function viewerHash(session: string): string {
 }
 
 export const MAIN_HASH = '#/';
+export const SETTINGS_HASH = '#/settings';

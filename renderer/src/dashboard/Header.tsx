@@ -3,6 +3,7 @@ import type { UserDto } from '../../../protocol';
 import { useServices } from '../app/services-context';
 import { useAuth } from '../auth/auth-store';
 import { useSessions } from '../sessions/sessions-store';
+import { AppNav, type NavPage } from '../settings/AppNav';
 import { Logo } from '../ui/Logo';
 
 const connectionText = {
@@ -11,7 +12,7 @@ const connectionText = {
   offline: 'Reconnecting…',
 } as const;
 
-export function Header({ user }: { user: UserDto }) {
+export function Header({ user, active = 'main' }: { user: UserDto; active?: NavPage }) {
   const { bridge } = useServices();
   const connection = useSessions((s) => s.connection);
   const [signingOut, setSigningOut] = useState(false);
@@ -33,6 +34,7 @@ export function Header({ user }: { user: UserDto }) {
         <Logo />
         <span className="brand-name">StreamSpace</span>
       </div>
+      <AppNav active={active} />
       <span className={`connection connection-${connection}`} title="Live updates from the server">
         <span className="dot" aria-hidden="true" />
         {connectionText[connection]}
