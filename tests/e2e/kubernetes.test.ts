@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processesMentioning } from '../../agent/testing/strays';
 import type { KubeObject } from '../fake-kube';
 import { launchChromium } from '../support/browser';
-import { terminalOnCanvas, typeIntoTerminal } from '../support/canvas';
 import { eventually } from '../support/eventually';
 import { type KubeStack, KUBE_NAMESPACE as ns, startKubeStack } from '../support/kube-stack';
 import { xvncFor } from '../support/processes';
+import { terminalOnCanvas, typeIntoTerminal } from './canvas';
 
 const PASSWORD = 'e2e-admin-password';
 const SESSION_LABEL = 'streamspace.io/session';

@@ -2,10 +2,10 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../protocol';
 import { launchChromium } from '../support/browser';
-import { terminalOnCanvas, typeIntoTerminal } from '../support/canvas';
 import { eventually } from '../support/eventually';
 import { xvncFor } from '../support/processes';
 import { type StackProcess, startStackProcess } from '../support/stack-process';
+import { terminalOnCanvas, typeIntoTerminal } from './canvas';
 
 const PASSWORD = 'e2e-admin-password';
 

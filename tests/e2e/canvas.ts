@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { eventually } from './eventually';
+import { eventually } from '../support/eventually';
 
 /** Reads the viewer's noVNC canvas and counts the xterm template's background and lit pixels. */
 export async function canvasStats(page: Page) {
