@@ -17,7 +17,7 @@ export const AGENT_OPTIONS = {
   server: {
     value: 'URL',
     env: ['STREAMSPACE_URL'],
-    help: "The backend's http(s) base URL.",
+    help: "The backend's base URL: https://, or http:// only to this machine (127.0.0.1, localhost, [::1]).",
     fallback: 'required',
   },
   token: {
@@ -83,6 +83,11 @@ export const AGENT_OPTIONS = {
     help: 'The kubeconfig context to use.',
     fallback: "the kubeconfig's current-context",
     runtime: 'kubernetes',
+  },
+  'allow-insecure-http': {
+    env: ['STREAMSPACE_ALLOW_INSECURE_HTTP'],
+    help: 'Allow http:// to a backend that is not on this machine, such as a control plane reached through a cluster-internal Service. The token and VNC passwords then cross that network unencrypted (env: true or false).',
+    fallback: 'false',
   },
   'in-cluster': {
     env: ['STREAMSPACE_KUBE_IN_CLUSTER'],

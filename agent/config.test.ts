@@ -45,6 +45,7 @@ describe('parseCommandLine', () => {
       stateDir: '/home/u/.local/state/streamspace-agent',
       maxSessions: 10,
       logLevel: 'info',
+      insecureHttp: false,
     });
     expect(defaultStateDir('/h')).toBe('/h/.local/state/streamspace-agent');
   });
@@ -115,6 +116,45 @@ describe('parseCommandLine', () => {
     expect(problems([], { ...env, STREAMSPACE_AGENT_TOKEN_FILE: '/run/empty' })).toEqual([
       'STREAMSPACE_AGENT_TOKEN_FILE: /run/empty is empty',
     ]);
+  });
+
+  it('takes plain http only to a backend on this machine', () => {
+    const env = { STREAMSPACE_AGENT_TOKEN: 'a.t' };
+    for (const server of [
+      'http://127.0.0.1:8080',
+      'http://localhost:8080/',
+      'http://[::1]:8080',
+      'http://127.1:8080',
+      'https://ss.example.com',
+      'https://10.0.0.5:8443',
+    ]) {
+      expect(run(['--server', server], env).baseUrl).toBe(server);
+    }
+    const refusal =
+      'must be https:// unless the backend is on this machine (http://127.0.0.1, http://localhost or http://[::1]), or --allow-insecure-http is given';
+    for (const server of [
+      'http://ss.example.com',
+      'http://10.0.0.5:8080',
+      'http://[::2]:8080',
+      'http://localhost.evil.example:8080',
+      'http://127.0.0.1.nip.io',
+      'http://streamspace-control-plane.streamspace-control-plane.svc:8080',
+    ]) {
+      expect(problems(['--server', server], env)).toEqual([`--server: ${refusal}`]);
+    }
+    expect(problems([], { ...env, STREAMSPACE_URL: 'http://ss.example.com' })).toEqual([
+      `STREAMSPACE_URL: ${refusal}`,
+    ]);
+  });
+
+  it('takes plain http to another machine only when told so, and marks it for a warning', () => {
+    const env = { STREAMSPACE_AGENT_TOKEN: 'a.t', STREAMSPACE_ALLOW_INSECURE_HTTP: 'true' };
+    const inCluster = 'http://streamspace-control-plane.streamspace-control-plane.svc:8080';
+    expect(run(['--server', inCluster], env)).toMatchObject({ baseUrl: inCluster, insecureHttp: true });
+    expect(run(['--server', 'http://127.0.0.1:8080'], env)).toMatchObject({ insecureHttp: false });
+    expect(
+      run(['--server', inCluster, '--allow-insecure-http'], { STREAMSPACE_AGENT_TOKEN: 'a.t' }).insecureHttp,
+    ).toBe(true);
   });
 
   it('names every problem, by the flag or variable behind it, without echoing values', () => {

@@ -11,24 +11,56 @@ const Switch = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .transform((value) => ['true', '1', 'yes'].includes(value));
 
+/**
+ * Plain http is for a backend on this machine only: anywhere else the agent token and every
+ * session's VNC password would cross the network in the clear.
+ */
+export function cleartextAllowed(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Not a URL at all: the url check reports that, once.
+    return true;
+  }
+  const { protocol, hostname } = parsed;
+  if (protocol !== 'http:') return true;
+  // WHATWG URL parsing has already normalised 127.1, 0x7f.0.0.1 and the like to dotted quads.
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
 /** Every option but the kubernetes settings, which KubernetesSettings itself checks. */
-const AgentOptions = z.object({
-  server: z.url({ protocol: /^https?$/, error: 'must be the http(s) base URL of the backend' }),
-  token: z.string({ error: 'is required' }).min(1, 'is required').max(512, 'must be at most 512 characters'),
-  'agent-id': z.string().min(1).max(100, 'must be at most 100 characters').optional(),
-  runtime: RuntimeName.default('local'),
-  'max-sessions': z.coerce
-    .number({ error: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(100_000, 'must be at most 100000')
-    .default(10),
-  'log-level': LogLevel.default('info'),
-  'state-dir': z.string().min(1).optional(),
-  kubeconfig: z.string().min(1).optional(),
-  context: z.string().min(1).optional(),
-  'in-cluster': Switch.default(false),
-});
+const AgentOptions = z
+  .object({
+    server: z.url({ protocol: /^https?$/, error: 'must be the http(s) base URL of the backend' }),
+    'allow-insecure-http': Switch.default(false),
+    token: z
+      .string({ error: 'is required' })
+      .min(1, 'is required')
+      .max(512, 'must be at most 512 characters'),
+    'agent-id': z.string().min(1).max(100, 'must be at most 100 characters').optional(),
+    runtime: RuntimeName.default('local'),
+    'max-sessions': z.coerce
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(100_000, 'must be at most 100000')
+      .default(10),
+    'log-level': LogLevel.default('info'),
+    'state-dir': z.string().min(1).optional(),
+    kubeconfig: z.string().min(1).optional(),
+    context: z.string().min(1).optional(),
+    'in-cluster': Switch.default(false),
+  })
+  .superRefine((options, context) => {
+    if (options['allow-insecure-http'] || cleartextAllowed(options.server)) return;
+    context.addIssue({
+      code: 'custom',
+      path: ['server'],
+      message:
+        'must be https:// unless the backend is on this machine (http://127.0.0.1, http://localhost or http://[::1]), or --allow-insecure-http is given',
+    });
+  });
 
 /** The option behind each settings field, so a settings problem names what to change. */
 const SETTING_OPTIONS: Record<string, OptionName> = {
@@ -48,6 +80,8 @@ interface AgentBase {
   agentId: string;
   maxSessions: number;
   logLevel: z.infer<typeof LogLevel>;
+  /** Plain http to another machine, allowed explicitly: the agent warns about it at start. */
+  insecureHttp: boolean;
 }
 
 export interface LocalAgentConfig extends AgentBase {
@@ -190,6 +224,7 @@ export function parseCommandLine(
     agentId,
     maxSessions: options['max-sessions'],
     logLevel: options['log-level'],
+    insecureHttp: options['allow-insecure-http'] && !cleartextAllowed(options.server),
   };
   if (options.runtime === 'local') {
     return {

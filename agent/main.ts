@@ -85,6 +85,12 @@ async function main(): Promise<number> {
     { backend: config.baseUrl, runtime: runtime.name, ...built.details, version: AGENT_VERSION },
     'agent started',
   );
+  if (config.insecureHttp) {
+    logger.warn(
+      { backend: config.baseUrl },
+      'plain http to another machine (--allow-insecure-http): the agent token and VNC passwords cross the network unencrypted',
+    );
+  }
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));

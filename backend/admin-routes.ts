@@ -1,6 +1,7 @@
-import { routes } from '../protocol';
+import type { Logger } from 'pino';
+import { routes, SHARED_AGENT_WARNING } from '../protocol';
 import type { AgentConnections } from './agents/connections';
-import { type AgentRegistry, toAgentSummary } from './agents/registry';
+import { type AgentRegistry, isSharedLocal, toAgentSummary } from './agents/registry';
 import { type AuthService, toUserDto } from './auth/service';
 import { notFound } from './http/errors';
 import type { routeRegistrar } from './http/register';
@@ -13,9 +14,19 @@ export function adminRoutes(
     agents: AgentRegistry;
     hub: Pick<AgentConnections, 'reportedActive' | 'disconnect'>;
     audit: AuditLog;
+    logger: Logger;
   },
 ): void {
-  const { auth, agents, hub, audit } = deps;
+  const { auth, agents, hub, audit, logger } = deps;
+  /** Said in the log whenever an admin opens a local-runtime agent to all, so nobody misses it. */
+  const warnIfShared = (agent: Parameters<typeof isSharedLocal>[0] & { id: string; name: string }) => {
+    if (isSharedLocal(agent)) {
+      logger.warn(
+        { agentId: agent.id, agent: agent.name },
+        `agent ${agent.name} is shared: ${SHARED_AGENT_WARNING}`,
+      );
+    }
+  };
   /** What an admin did to an agent or a user; the action's first word names the kind of target. */
   const record = (
     actor: string,
@@ -36,9 +47,23 @@ export function adminRoutes(
     return { agents: rows.map((a) => toAgentSummary(a, hub.reportedActive(a.id) ?? a.activeSessions)) };
   });
   register(routes.createAgent, async ({ user, body }) => {
-    const { agent, token } = await agents.create(body.name, body.runtime, body.maxSessions);
-    await record(user.username, 'agent.create', agent.id, { name: agent.name });
+    const { agent, token } = await agents.create(body);
+    await record(user.username, 'agent.create', agent.id, {
+      name: agent.name,
+      owner: agent.ownerUsername,
+      shared: agent.shared,
+    });
+    warnIfShared(agent);
     return { agent: toAgentSummary(agent), token };
+  });
+  register(routes.updateAgent, async ({ user, params, body }) => {
+    const agent = await agents.setAccess(params.id, body);
+    await record(user.username, 'agent.update', agent.id, {
+      owner: agent.ownerUsername,
+      shared: agent.shared,
+    });
+    warnIfShared(agent);
+    return { agent: toAgentSummary(agent, hub.reportedActive(agent.id) ?? agent.activeSessions) };
   });
   register(routes.revokeAgent, async ({ user, params }) => {
     const agent = await agents.revoke(params.id);

@@ -9,17 +9,19 @@ import { AgentConnections } from './agents/connections';
 import { AgentFrameRouter } from './agents/frame-router';
 import { AgentHub } from './agents/hub';
 import { AgentRegistry } from './agents/registry';
-import { SlidingWindowLimiter } from './auth/rate-limit';
+import { BackoffLimiter } from './auth/rate-limit';
 import { authRoutes } from './auth/routes';
 import { randomToken } from './auth/secrets';
 import { AuthService } from './auth/service';
 import { AccessTokens } from './auth/tokens';
 import type { BackendConfig } from './config';
+import { makeDataDirPrivateLogged } from './data-dir';
 import { type Database, type Db, openDatabase } from './db/client';
 import { settings } from './db/schema';
 import { EventHub } from './events/hub';
 import { createHttpApp } from './http/app';
 import { authenticate, requireAdmin } from './http/authenticate';
+import { createHostPolicy, guardUpgrades } from './http/host-check';
 import { routeRegistrar } from './http/register';
 import { AuditLog } from './ops/audit';
 import { Metrics } from './ops/metrics';
@@ -65,14 +67,20 @@ async function signingSecret(db: Db): Promise<string> {
 export async function createControlPlane(
   config: BackendConfig,
   logger: Logger,
-  options: { inMemoryDatabase?: boolean } = {},
+  /** localStack: the desktop's own stack, whose admin signs in over loopback undelayed (see LoginThrottle). */
+  options: { inMemoryDatabase?: boolean; localStack?: boolean } = {},
 ): Promise<ControlPlane> {
+  // Before the database opens: it holds every secret, and older installs left it world-writable.
+  await makeDataDirPrivateLogged(config.dataDir, logger, 'info');
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     migrationsDir: config.migrationsDir,
     inMemory: options.inMemoryDatabase ?? false,
   });
+  // And after: PGlite's Emscripten file system sets modes itself, past the umask (its first start
+  // unpacks ~970 files 0666). What it writes later stays shut away behind the 0700 folders.
+  await makeDataDirPrivateLogged(config.dataDir, logger, 'debug');
   const db = database.db;
   const { templates, problems } = loadTemplates(config.templateDirs);
   for (const p of problems) logger.warn({ file: p.file, problem: p.message }, 'skipping invalid template');
@@ -86,8 +94,15 @@ export async function createControlPlane(
     db,
     new AccessTokens(await signingSecret(db)),
     {
-      perIp: new SlidingWindowLimiter(config.loginAttemptsPerMinute, 60_000),
-      perUser: new SlidingWindowLimiter(config.loginFailuresPerUser, 5 * 60_000),
+      perIp: new BackoffLimiter({
+        freeFailures: config.loginFailuresPerAddress,
+        maxDelayMs: config.loginMaxDelayMs,
+      }),
+      perUser: new BackoffLimiter({
+        freeFailures: config.loginFailuresPerUser,
+        maxDelayMs: config.loginMaxDelayMs,
+      }),
+      localAdmin: options.localStack ? 'admin' : undefined,
     },
     logger,
   );
@@ -141,13 +156,16 @@ export async function createControlPlane(
   });
   opsRoutes(register, { ping: () => database.ping(), agentsOnline: () => connections.onlineCount, metrics });
   authRoutes(register, auth);
-  sessionRoutes(register, sessions, catalog);
-  adminRoutes(register, { auth, agents, hub: connections, audit });
+  sessionRoutes(register, sessions, catalog, auth.revocations);
+  adminRoutes(register, { auth, agents, hub: connections, audit, logger });
 
+  // Read per request, by then the server below exists and listens.
+  const hosts = createHostPolicy({ publicUrls: config.publicUrls, address: () => server.address() });
   const app = createHttpApp({
     routers: [api],
     allowedOrigins: config.allowedOrigins,
-    trustProxy: config.trustProxy,
+    trustedProxies: config.trustedProxies,
+    hosts,
     rendererDir: config.rendererDir,
     logger,
   });
@@ -166,7 +184,8 @@ export async function createControlPlane(
     logger,
     viewerWaitMs: config.startTimeoutMs,
   });
-  server.on('upgrade', upgrades.handle);
+  server.on('upgrade', guardUpgrades(hosts, upgrades.handle));
+  server.on('listening', () => hosts.announce(logger));
   // A client that stalls mid-request must not hold a socket for ever.
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;

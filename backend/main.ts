@@ -3,10 +3,15 @@
  * from their clusters with tokens an admin creates.
  */
 import { parseArgs } from 'node:util';
+import { announceAdminPassword } from './admin-password';
 import { ConfigError, configFromEnv } from './config';
 import { createControlPlane } from './control-plane';
+import { PRIVATE_UMASK } from './data-dir';
 import { createLogger } from './logger';
 import { appPaths, findAppRoot } from './paths';
+
+// First, before anything can create a file: the data folder holds every secret of the install.
+process.umask(PRIVATE_UMASK);
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -19,9 +24,12 @@ async function main(): Promise<void> {
   const host = values.host ?? process.env.HOST ?? '0.0.0.0';
   const cp = await createControlPlane(config, logger);
   if (cp.generatedAdminPassword) {
-    process.stdout.write(
-      `Created user admin with password: ${cp.generatedAdminPassword}\n(shown once; set STREAMSPACE_ADMIN_PASSWORD to choose it)\n`,
-    );
+    await announceAdminPassword(cp.generatedAdminPassword, {
+      dataDir: config.dataDir,
+      interactive: process.stdout.isTTY === true,
+      write: (text) => process.stdout.write(text),
+      logger,
+    });
   }
   const url = await cp.listen(port, host);
   logger.info({ url, database: cp.database.kind }, 'control plane listening');

@@ -1,16 +1,44 @@
 import { z } from 'zod';
 import { AgentSummary } from './events';
+import { Username } from './names';
 import { RuntimeName } from './templates';
 
-export const CreateAgentRequest = z.strictObject({
-  name: z
-    .string()
-    .min(1)
-    .max(63)
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/),
-  runtime: RuntimeName,
-  maxSessions: z.number().int().min(1).max(10_000).default(50),
-});
+/**
+ * What a shared local-runtime agent exposes, said wherever it shows: its summary, the answer to the
+ * change, and the backend's log.
+ */
+export const SHARED_AGENT_WARNING =
+  "every user of this agent can read the others' sessions and act as the agent: its sessions all run as one Unix account";
+
+const LOCAL_ONLY = 'applies only to local-runtime agents; kubernetes pods keep users apart';
+
+export const CreateAgentRequest = z
+  .strictObject({
+    name: z
+      .string()
+      .min(1)
+      .max(63)
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/),
+    runtime: RuntimeName,
+    maxSessions: z.number().int().min(1).max(10_000).default(50),
+    /** The user a local-runtime agent runs sessions for; required there. */
+    owner: Username.optional(),
+    /** Lets every user onto a local-runtime agent: see SHARED_AGENT_WARNING. */
+    shared: z.boolean().default(false),
+  })
+  .superRefine((agent, ctx) => {
+    if (agent.runtime === 'local' && agent.owner === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['owner'],
+        message: 'is required for a local-runtime agent: its sessions all run as one Unix account',
+      });
+    }
+    if (agent.runtime !== 'local' && agent.owner !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['owner'], message: LOCAL_ONLY });
+    if (agent.runtime !== 'local' && agent.shared)
+      ctx.addIssue({ code: 'custom', path: ['shared'], message: LOCAL_ONLY });
+  });
 export type CreateAgentRequest = z.infer<typeof CreateAgentRequest>;
 
 /** The token appears in this answer only; the backend keeps its hash. */
@@ -18,6 +46,14 @@ export const CreatedAgent = z.object({ agent: AgentSummary, token: z.string() })
 export type CreatedAgent = z.infer<typeof CreatedAgent>;
 
 export const AgentList = z.object({ agents: z.array(AgentSummary) });
+
+/** An admin hands a local-runtime agent to another user, or opens it to all of them (or closes it). */
+export const UpdateAgentRequest = z
+  .strictObject({ owner: Username.optional(), shared: z.boolean().optional() })
+  .refine((change) => change.owner !== undefined || change.shared !== undefined, {
+    message: 'give owner or shared',
+  });
+export type UpdateAgentRequest = z.infer<typeof UpdateAgentRequest>;
 
 export const AuditEntry = z.object({
   id: z.number().int(),

@@ -9,6 +9,8 @@ export const ErrorCode = z.enum([
   'conflict',
   'rate_limited',
   'payload_too_large',
+  'unsupported_media_type',
+  'misdirected_request',
   'no_agent',
   'quota_exceeded',
   'internal',

@@ -4,6 +4,13 @@ import { SessionDto } from './sessions';
 /** First frame a client sends on /api/v1/events, since browsers cannot set headers on a WebSocket. */
 export const EventsAuth = z.strictObject({ type: z.literal('auth'), token: z.string().min(1).max(4096) });
 
+/**
+ * Close code of an events or viewer socket whose sign-in is over (signed out, expired, password
+ * changed) or whose rights changed (role changed); the close reason says which. Reconnect only
+ * with a freshly refreshed token, and stop when there is none.
+ */
+export const SIGNED_OUT_CLOSE_CODE = 4401;
+
 export const AgentSummary = z.object({
   id: z.string(),
   name: z.string(),
@@ -11,6 +18,12 @@ export const AgentSummary = z.object({
   status: z.enum(['online', 'offline']),
   activeSessions: z.number().int(),
   maxSessions: z.number().int(),
+  /** The one user a local-runtime agent serves; null on kubernetes agents, whose pods keep users apart. */
+  owner: z.string().nullable().default(null),
+  /** An admin opened a local-runtime agent to every user. */
+  shared: z.boolean().default(false),
+  /** What sharing exposes, in plain words, while the agent is shared; null otherwise. */
+  warning: z.string().nullable().default(null),
 });
 export type AgentSummary = z.infer<typeof AgentSummary>;
 

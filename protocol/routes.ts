@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { AgentList, AuditList, AuditQuery, CreateAgentRequest, CreatedAgent } from './admin';
+import {
+  AgentList,
+  AuditList,
+  AuditQuery,
+  CreateAgentRequest,
+  CreatedAgent,
+  UpdateAgentRequest,
+} from './admin';
 import {
   CreateUserRequest,
   LoginRequest,
@@ -193,6 +200,16 @@ export const routes = {
     path: '/agents/:id',
     auth: 'admin',
     params: IdParams,
+    response: z.object({ agent: AgentSummary }),
+    errors: [...ADMIN, 'not_found'],
+  }),
+  /** Owner and sharing of a local-runtime agent; 400 for a kubernetes one, which has neither. */
+  updateAgent: rest({
+    method: 'PATCH',
+    path: '/agents/:id',
+    auth: 'admin',
+    params: IdParams,
+    body: UpdateAgentRequest,
     response: z.object({ agent: AgentSummary }),
     errors: [...ADMIN, 'not_found'],
   }),

@@ -22,7 +22,11 @@ export interface LocalStack {
   url: string;
   runtime: RuntimeName;
   controlPlane: ControlPlane;
-  close(): Promise<void>;
+  /**
+   * Sessions keep running by default, for the next start to adopt; `terminateSessions` (the
+   * desktop's "terminate sessions on quit") stops them first, their Xvnc included.
+   */
+  close(options?: { terminateSessions?: boolean }): Promise<void>;
 }
 
 /**
@@ -39,7 +43,7 @@ export async function startLocalStack(
     logger,
     env: options.env ?? process.env,
   });
-  const controlPlane = await createControlPlane(config, logger);
+  const controlPlane = await createControlPlane(config, logger, { localStack: true });
   let url: string;
   try {
     url = await controlPlane.listen(options.port, options.host);
@@ -47,7 +51,8 @@ export async function startLocalStack(
     await controlPlane.close();
     throw err;
   }
-  const { agent, token } = await controlPlane.agents.ensureLocal(runtime.name, options.maxSessions);
+  // A local-runtime agent runs sessions as this process's Unix account: it serves the local admin only.
+  const { agent, token } = await controlPlane.agents.ensureLocal(runtime.name, options.maxSessions, 'admin');
   const agentHandle = startAgent({
     baseUrl: url,
     token,
@@ -61,7 +66,17 @@ export async function startLocalStack(
     url,
     runtime: runtime.name,
     controlPlane,
-    async close() {
+    async close(closeOptions = {}) {
+      if (closeOptions.terminateSessions) {
+        const running = await runtime.list().catch(() => []);
+        await Promise.allSettled(
+          running.map(async ({ name }) => {
+            await runtime.stop(name);
+            // Recorded here, not through the agent's report: the agent is about to disconnect.
+            await controlPlane.sessions.status(agent.id, name, 'terminated', 'terminated on quit');
+          }),
+        );
+      }
       await agentHandle.stop();
       await runtime.close();
       await controlPlane.close();

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { createCipheriv } from 'node:crypto';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
+import { connectUnix } from '../runtimes/local/unix-socket';
 
 /**
  * The one raw RFB 3.8 client of the agent tests, the integration tests and the benchmarks:
@@ -114,8 +115,16 @@ export function streamTransport(stream: Duplex, timeoutMs?: number): RfbTranspor
 const TRANSPORT_TIMEOUT_MS = 30_000;
 
 export function tcpTransport(port: number, host = '127.0.0.1'): Promise<RfbTransport> {
+  return socketTransport(connect({ port, host, noDelay: true }));
+}
+
+/** A local session's RFB socket (its session dir's vnc.sock), as this account reaches it. */
+export function unixTransport(path: string): Promise<RfbTransport> {
+  return socketTransport(connectUnix(path));
+}
+
+function socketTransport(socket: Socket): Promise<RfbTransport> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ port, host, noDelay: true });
     socket.once('error', reject);
     socket.once('connect', () => {
       socket.off('error', reject);
@@ -245,9 +254,12 @@ async function authenticate(
   };
 }
 
-/** Connects to a VNC server on loopback, authenticates, and says how far it got. */
-export async function vncAuthHandshake(port: number, password: string): Promise<VncAuthResult> {
-  const t = await tcpTransport(port);
+/** Connects to a VNC server (a loopback port or a Unix socket), authenticates, and says how far it got. */
+export async function vncAuthHandshake(
+  target: number | { path: string },
+  password: string,
+): Promise<VncAuthResult> {
+  const t = await (typeof target === 'number' ? tcpTransport(target) : unixTransport(target.path));
   try {
     const result = await authenticate(t, password);
     if (result.kind !== 'ok') return result;

@@ -5,7 +5,8 @@ import type WebSocket from 'ws';
 import { type RawData, WebSocketServer } from 'ws';
 import { AgentToBackend, API_PREFIX, type BackendToAgent, matchPath, wsRoutes } from '../../protocol';
 
-const DEFAULT_TIMEOUT_MS = 5_000;
+// A wait, not a speed check: an agent started through tsx on a loaded machine can take seconds.
+const DEFAULT_TIMEOUT_MS = 15_000;
 
 /** Something to await until a condition holds: every change wakes the waiters, who check again. */
 class Signal {

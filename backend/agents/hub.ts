@@ -1,11 +1,16 @@
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
-import { type AgentToBackend as AgentFrame, type AgentHello, AgentToBackend } from '../../protocol';
+import {
+  type AgentToBackend as AgentFrame,
+  type AgentHello,
+  AgentToBackend,
+  SHARED_AGENT_WARNING,
+} from '../../protocol';
 import type { AgentRow } from '../db/schema';
 import type { EventHub } from '../events/hub';
 import type { AgentConnections } from './connections';
 import type { AgentFrameRouter } from './frame-router';
-import { type AgentRegistry, toAgentSummary } from './registry';
+import { type AgentRegistry, isSharedLocal, toAgentSummary } from './registry';
 
 interface Connection {
   ws: WebSocket;
@@ -156,6 +161,13 @@ export class AgentHub {
       { agentId: agent.id, name: agent.name, sessions: hello.sessions.length },
       'agent connected',
     );
+    // Repeated on every connect, so a restart's log says it too, not only the day it was shared.
+    if (isSharedLocal(conn.agent)) {
+      this.logger.warn(
+        { agentId: agent.id, name: agent.name },
+        `agent ${agent.name} is shared: ${SHARED_AGENT_WARNING}`,
+      );
+    }
     if (row) this.events.agent(toAgentSummary(row));
     await this.router.hello(conn.agent, hello.sessions);
   }

@@ -1,11 +1,23 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
-// scrypt with N=2^15 keeps a login around 50–100 ms: slow for a guesser, fine for a person.
-const N = 32768;
+// OWASP's scrypt floor (N=2^17, r=8, p=1): about 0.3 s and 128 MiB a hash. Logins run on libuv's
+// thread pool (4 threads unless UV_THREADPOOL_SIZE says otherwise), which also caps the memory a
+// burst of logins can take.
+const N = 131072;
 const r = 8;
 const p = 1;
 const KEYLEN = 32;
-const MAXMEM = 64 * 1024 * 1024;
+// OpenSSL needs 128·r·(N+2) + 128·r·p bytes, a little over 128 MiB at our cost; the headroom is
+// not enough for a stored hash with a cost far above ours to exhaust memory.
+const MAXMEM = 256 * 1024 * 1024;
+
+interface Params {
+  n: number;
+  r: number;
+  p: number;
+  salt: Buffer;
+  key: Buffer;
+}
 
 function derive(password: string, salt: Buffer, n: number, rr: number, pp: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -15,6 +27,21 @@ function derive(password: string, salt: Buffer, n: number, rr: number, pp: numbe
   });
 }
 
+function parse(stored: string): Params | undefined {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return undefined;
+  const [, n, rr, pp, salt, key] = parts;
+  const params = {
+    n: Number(n),
+    r: Number(rr),
+    p: Number(pp),
+    salt: Buffer.from(salt ?? '', 'base64'),
+    key: Buffer.from(key ?? '', 'base64'),
+  };
+  if (![params.n, params.r, params.p].every((v) => Number.isSafeInteger(v) && v > 0)) return undefined;
+  return params;
+}
+
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(password, salt, N, r, p);
@@ -22,12 +49,16 @@ export async function hashPassword(password: string): Promise<string> {
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
-  const [, n, rr, pp, salt, key] = parts;
-  const expected = Buffer.from(key ?? '', 'base64');
-  const actual = await derive(password, Buffer.from(salt ?? '', 'base64'), Number(n), Number(rr), Number(pp));
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
+  const params = parse(stored);
+  if (!params) return false;
+  const actual = await derive(password, params.salt, params.n, params.r, params.p);
+  return params.key.length === actual.length && timingSafeEqual(params.key, actual);
+}
+
+/** A hash made at a lower cost than today's, to be replaced once the password is known again. */
+export function needsRehash(stored: string): boolean {
+  const params = parse(stored);
+  return !params || params.n < N || params.r < r || params.p < p;
 }
 
 /** A password hash to compare against when the user does not exist, so timing does not reveal it. */

@@ -3,44 +3,58 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Role, TokenPair, UserDto } from '../../protocol';
 import type { Db } from '../db/client';
+import { InvalidatingCache } from '../db/invalidating-cache';
 import { refreshTokens, type UserRow, users } from '../db/schema';
+import type { LoginClient } from '../http/addresses';
 import { HttpError, unauthorized } from '../http/errors';
-import { DUMMY_HASH, generatePassword, hashPassword, verifyPassword } from './passwords';
-import type { SlidingWindowLimiter } from './rate-limit';
+import { DUMMY_HASH, generatePassword, hashPassword, needsRehash, verifyPassword } from './passwords';
+import { type LoginLimiters, LoginThrottle } from './rate-limit';
+import { SessionRevocations } from './revocations';
 import { hashSecret, randomToken } from './secrets';
 import type { AccessTokens } from './tokens';
 
+/** A sign-in's whole life: refreshing rotates the token but never moves this deadline. */
 export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
 
 export function toUserDto(row: UserRow): UserDto {
   return { id: row.id, username: row.username, role: row.role, createdAt: row.createdAt.toISOString() };
 }
 
-export interface LoginLimiters {
-  /** Attempts per client address. */
-  perIp: SlidingWindowLimiter;
-  /** Failed attempts per username, so a distributed guesser is slowed too. */
-  perUser: SlidingWindowLimiter;
-}
-
 export class AuthService {
+  /** Tells open sockets when a sign-in ends or its user's rights change, and denies its tokens. */
+  readonly revocations = new SessionRevocations(REFRESH_TOKEN_TTL_MS);
+
+  private readonly throttle: LoginThrottle;
+  /**
+   * Users by id for `authenticate`: the lookup was a query on every request, the largest part of
+   * one after the list itself was cached. This service is the only writer of user rows and drops a
+   * row after each write to it, so a role or password change is seen by the very next request.
+   * Several replicas on one PostgreSQL would need to hear each other's writes first, as the
+   * revocations would.
+   */
+  private readonly userRows = new InvalidatingCache<UserRow | null>();
+
   constructor(
     private readonly db: Db,
     private readonly tokens: AccessTokens,
-    private readonly limiters: LoginLimiters,
+    limiters: LoginLimiters,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.throttle = new LoginThrottle(limiters);
+  }
 
   /** Creates the admin on first start. Returns the password only when it had to generate one. */
   async ensureAdmin(password: string | undefined): Promise<{ created: boolean; generatedPassword?: string }> {
     const existing = await this.db.select().from(users).where(eq(users.username, 'admin')).limit(1);
     if (existing[0]) {
       // The desktop app owns the local admin's password in the keychain; keep the row in step with it.
-      if (password && !(await verifyPassword(password, existing[0].passwordHash))) {
-        await this.db
-          .update(users)
-          .set({ passwordHash: await hashPassword(password), updatedAt: new Date() })
-          .where(eq(users.id, existing[0].id));
+      const stored = existing[0].passwordHash;
+      if (password && (needsRehash(stored) || !(await verifyPassword(password, stored)))) {
+        const id = existing[0].id;
+        const passwordHash = await hashPassword(password);
+        await this.usersWritten([id], () =>
+          this.db.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, id)),
+        );
       }
       return { created: false };
     }
@@ -57,24 +71,23 @@ export class AuthService {
     return generated ? { created: true, generatedPassword: generated } : { created: true };
   }
 
-  async login(username: string, password: string, ip: string): Promise<TokenPair> {
+  async login(username: string, password: string, client: LoginClient): Promise<TokenPair> {
     const userKey = username.toLowerCase();
-    const wait = Math.max(this.limiters.perIp.retryAfter(ip), this.limiters.perUser.retryAfter(userKey));
-    if (wait > 0) {
-      throw new HttpError(429, 'rate_limited', 'too many login attempts; try again later', undefined, {
-        'Retry-After': String(wait),
-      });
+    const attempt = this.throttle.admit(userKey, client);
+    let row: UserRow | undefined;
+    let ok = false;
+    try {
+      row = (await this.db.select().from(users).where(eq(users.username, userKey)).limit(1))[0];
+      ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
+    } finally {
+      attempt.settle(ok && row !== undefined);
     }
-    this.limiters.perIp.hit(ip);
-    const row = (await this.db.select().from(users).where(eq(users.username, userKey)).limit(1))[0];
-    const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
     if (!row || !ok) {
-      this.limiters.perUser.hit(userKey);
-      this.logger.info({ username: userKey, ip }, 'login failed');
+      this.logger.info({ username: userKey, ip: client.ip }, 'login failed');
       throw unauthorized('wrong username or password');
     }
-    this.limiters.perUser.reset(userKey);
-    return this.issuePair(row, randomUUID());
+    await this.upgradeHash(row, password);
+    return this.issuePair(row, randomUUID(), new Date(Date.now() + REFRESH_TOKEN_TTL_MS));
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
@@ -85,14 +98,15 @@ export class AuthService {
     if (!row) throw unauthorized('invalid refresh token');
     if (row.revokedAt) {
       // A rotated token came back: someone holds a copy. Revoke the whole family.
-      await this.revokeFamily(row.familyId);
+      await this.revokeFamily(row.familyId, row.userId);
       this.logger.warn({ userId: row.userId, familyId: row.familyId }, 'refresh token reuse; family revoked');
       throw unauthorized('refresh token was already used');
     }
     if (row.expiresAt.getTime() <= Date.now()) throw unauthorized('refresh token expired');
     const user = (await this.db.select().from(users).where(eq(users.id, row.userId)).limit(1))[0];
     if (!user) throw unauthorized('user no longer exists');
-    const pair = await this.issuePair(user, row.familyId);
+    // The new token inherits the family's deadline, so a stolen token kept fresh still dies.
+    const pair = await this.issuePair(user, row.familyId, row.expiresAt);
     const revoked = await this.db
       .update(refreshTokens)
       .set({ revokedAt: new Date(), replacedBy: hashSecret(pair.refreshToken) })
@@ -100,7 +114,7 @@ export class AuthService {
       .returning({ id: refreshTokens.id });
     if (revoked.length === 0) {
       // Lost a race with a concurrent refresh of the same token: treat as reuse.
-      await this.revokeFamily(row.familyId);
+      await this.revokeFamily(row.familyId, row.userId);
       throw unauthorized('refresh token was already used');
     }
     return pair;
@@ -114,15 +128,19 @@ export class AuthService {
         .where(eq(refreshTokens.tokenHash, hashSecret(refreshToken)))
         .limit(1)
     )[0];
-    if (row) await this.revokeFamily(row.familyId);
+    if (row) await this.revokeFamily(row.familyId, row.userId);
   }
 
   /** The user behind an access token, read fresh so a role change or deletion applies at once. */
   async authenticate(accessToken: string): Promise<UserRow | null> {
     const claims = await this.tokens.verify(accessToken);
-    if (!claims) return null;
-    const row = (await this.db.select().from(users).where(eq(users.id, claims.userId)).limit(1))[0];
-    return row ?? null;
+    // A JWT stays valid until it expires; one whose sign-in ended must not outlive it.
+    if (!claims || this.revocations.isRevoked(accessToken)) return null;
+    return this.userRows.get(claims.userId, async () => {
+      const row = (await this.db.select().from(users).where(eq(users.id, claims.userId)).limit(1))[0];
+      // Frozen: every request shares it, so a handler that changed it would change it for all.
+      return row ? Object.freeze(row) : null;
+    });
   }
 
   async createUser(username: string, password: string, role: Role): Promise<UserRow> {
@@ -143,7 +161,9 @@ export class AuthService {
     const set: Partial<typeof users.$inferInsert> = { updatedAt: new Date() };
     if (patch.password) set.passwordHash = await hashPassword(patch.password);
     if (patch.role) set.role = patch.role;
-    const rows = await this.db.update(users).set(set).where(eq(users.id, id)).returning();
+    const rows = await this.usersWritten([id], () =>
+      this.db.update(users).set(set).where(eq(users.id, id)).returning(),
+    );
     const row = rows[0];
     if (!row) throw new HttpError(404, 'not_found', 'no such user');
     if (patch.password) {
@@ -152,7 +172,9 @@ export class AuthService {
         .update(refreshTokens)
         .set({ revokedAt: new Date() })
         .where(and(eq(refreshTokens.userId, id), isNull(refreshTokens.revokedAt)));
+      this.revocations.passwordChanged(id);
     }
+    if (patch.role) this.revocations.roleChanged(id, row.role);
     return row;
   }
 
@@ -178,14 +200,49 @@ export class AuthService {
     );
   }
 
-  private async revokeFamily(familyId: string): Promise<void> {
+  /**
+   * Runs a write to user rows, then drops the cached rows it may have changed, before the caller
+   * goes on to tell anyone. A write that throws may still have committed, so then all of them go.
+   */
+  private async usersWritten<T>(ids: readonly string[], write: () => PromiseLike<T>): Promise<T> {
+    let result: T;
+    try {
+      result = await write();
+    } catch (err) {
+      this.userRows.clear();
+      throw err;
+    }
+    this.userRows.invalidate(ids);
+    return result;
+  }
+
+  private async revokeFamily(familyId: string, userId: string): Promise<void> {
     await this.db
       .update(refreshTokens)
       .set({ revokedAt: new Date() })
       .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
+    this.revocations.signedOut(userId, familyId);
   }
 
-  private async issuePair(user: UserRow, familyId: string): Promise<TokenPair> {
+  /** Hashes made at an older, cheaper cost are redone while the password is at hand. */
+  private async upgradeHash(row: UserRow, password: string): Promise<void> {
+    if (!needsRehash(row.passwordHash)) return;
+    try {
+      // Conditional on the old hash, so a password changed meanwhile is not overwritten.
+      const passwordHash = await hashPassword(password);
+      await this.usersWritten([row.id], () =>
+        this.db
+          .update(users)
+          .set({ passwordHash })
+          .where(and(eq(users.id, row.id), eq(users.passwordHash, row.passwordHash))),
+      );
+    } catch (err) {
+      // The sign-in itself succeeded; the upgrade is retried at the next one.
+      this.logger.warn({ err, userId: row.id }, 'could not upgrade the password hash');
+    }
+  }
+
+  private async issuePair(user: UserRow, familyId: string, expiresAt: Date): Promise<TokenPair> {
     const access = await this.tokens.issue({ userId: user.id, username: user.username, role: user.role });
     const refreshToken = randomToken();
     await this.db.insert(refreshTokens).values({
@@ -193,7 +250,13 @@ export class AuthService {
       userId: user.id,
       familyId,
       tokenHash: hashSecret(refreshToken),
-      expiresAt: new Date(Date.now() + REFRESH_TOKEN_TTL_MS),
+      expiresAt,
+    });
+    this.revocations.issued(access.token, {
+      userId: user.id,
+      familyId,
+      accessExpiresAt: access.expiresAt,
+      signInExpiresAt: expiresAt,
     });
     return {
       accessToken: access.token,

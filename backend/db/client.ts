@@ -58,7 +58,7 @@ async function openPglite(options: DatabaseOptions): Promise<Pick<Database, 'db'
     client = new PGlite();
   } else {
     const dir = join(options.dataDir, 'pglite');
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     client = new PGlite(dir);
   }
   const db = drizzlePglite(client, { schema });

@@ -65,6 +65,16 @@ export const agents = pgTable('agents', {
   lastSeenAt: ts('last_seen_at'),
   revokedAt: ts('revoked_at'),
   createdAt: ts('created_at').notNull().defaultNow(),
+  /**
+   * The one user a local-runtime agent runs sessions for: every session on it runs as the agent's
+   * Unix account, so its users could read each other's sessions. Null on kubernetes agents (pods
+   * keep users apart), and on local ones made before owners existed, which serve nobody until an
+   * admin names one. The name is kept beside the id, as sessions do, since usernames never change.
+   */
+  ownerUserId: text('owner_user_id').references(() => users.id),
+  ownerUsername: text('owner_username'),
+  /** An admin let every user onto this local-runtime agent, knowing what that exposes. */
+  shared: boolean('shared').notNull().default(false),
 });
 
 export const sessions = pgTable(

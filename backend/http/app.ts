@@ -1,12 +1,17 @@
 import express, { type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import { API_PREFIX } from '../../protocol';
+import type { TrustedProxies } from '../config';
 import { errorHandler, notFoundHandler } from './error-handler';
+import { HttpError } from './errors';
+import { type HostPolicy, hostCheck } from './host-check';
 
 export interface AppOptions {
   routers: Router[];
   allowedOrigins: readonly string[];
-  trustProxy: boolean;
+  /** 0 trusts no proxy: `req.ip` is the TCP peer and X-Forwarded-For is ignored. */
+  trustedProxies: TrustedProxies;
+  hosts: HostPolicy;
   /** The built renderer, served at / in headless mode. */
   rendererDir: string | undefined;
   logger: Logger;
@@ -41,6 +46,23 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
     'Cross-Origin-Opener-Policy': 'same-origin',
   });
   next();
+};
+
+/** Anything but an absent or empty body counts: a chunked empty body is still a body. */
+function hasBody(req: express.Request): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  const length = Number(req.headers['content-length'] ?? '0');
+  return length !== 0;
+}
+
+/**
+ * A web page may POST text/plain or a form to 127.0.0.1 without a CORS preflight, and a lenient
+ * parser would read it as JSON. Demanding application/json makes the browser ask first, and cors()
+ * answers foreign origins with nothing.
+ */
+const requireJsonBody: RequestHandler = (req, _res, next) => {
+  if (!hasBody(req) || req.is('application/json')) return next();
+  next(new HttpError(415, 'unsupported_media_type', 'request bodies must be application/json'));
 };
 
 /** One line per request; the path only, since a query string is where a careless client puts secrets. */
@@ -80,13 +102,15 @@ export const RENDERER_CSP = [
 export function createHttpApp(options: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', options.trustProxy);
+  app.set('trust proxy', options.trustedProxies === 0 ? false : options.trustedProxies);
   // Express 5 would otherwise parse `?a[b]=c` into objects; flat strings are all any route takes.
   app.set('query parser', 'simple');
   app.use(securityHeaders);
+  app.use(hostCheck(options.hosts));
   if (options.logger.isLevelEnabled('debug')) app.use(accessLog(options.logger));
   app.use('/api', cors(options.allowedOrigins));
-  app.use('/api', express.json({ limit: '1mb', strict: true, type: () => true }));
+  app.use(requireJsonBody);
+  app.use('/api', express.json({ limit: '1mb', strict: true, type: 'application/json' }));
   for (const router of options.routers) app.use(API_PREFIX, router);
   app.use('/api', notFoundHandler);
   if (options.rendererDir) {

@@ -20,6 +20,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       status = err.status;
       body = { error: { code: err.code, message: err.message, details: err.details } };
       if (err.headers) res.set(err.headers);
+      if (err.cause !== undefined)
+        logger.error({ err: err.cause, method: req.method, path: req.path }, err.message);
     } else if (isBodyParserError(err) && err.type === 'entity.parse.failed') {
       status = 400;
       body = { error: { code: 'invalid_request', message: 'request body is not valid JSON' } };

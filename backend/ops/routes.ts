@@ -12,11 +12,8 @@ export function opsRoutes(
     try {
       await deps.ping();
     } catch (err) {
-      throw new HttpError(
-        503,
-        'internal',
-        `database unreachable: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      // Anyone may ask; driver text names hosts, users and paths, so it goes to the log only.
+      throw new HttpError(503, 'internal', 'database unavailable', undefined, undefined, { cause: err });
     }
     return { status: 'ready' as const, database: 'ok' as const, agentsOnline: deps.agentsOnline() };
   });

@@ -1,5 +1,7 @@
 import { routes } from '../../protocol';
-import { notFound } from '../http/errors';
+import type { SessionRevocations } from '../auth/revocations';
+import { bearer } from '../http/authenticate';
+import { notFound, unauthorized } from '../http/errors';
 import { type routeRegistrar, SENT } from '../http/register';
 import { type TemplateCatalog, toTemplateDto } from '../templates/catalog';
 import type { SessionService } from './service';
@@ -9,6 +11,7 @@ export function sessionRoutes(
   register: ReturnType<typeof routeRegistrar>,
   sessions: SessionService,
   catalog: TemplateCatalog,
+  revocations: SessionRevocations,
 ): void {
   register(routes.listTemplates, ({ query }) => ({
     templates: catalog.list(query ?? {}).map(toTemplateDto),
@@ -32,5 +35,11 @@ export function sessionRoutes(
   register(routes.terminateSession, ({ user, params }) => sessions.request(user, params.name, 'terminate'));
   register(routes.hibernateSession, ({ user, params }) => sessions.request(user, params.name, 'hibernate'));
   register(routes.wakeSession, ({ user, params }) => sessions.request(user, params.name, 'wake'));
-  register(routes.viewerTicket, ({ user, params }) => sessions.viewerTicket(user, params.name));
+  register(routes.viewerTicket, ({ user, params, req }) => {
+    // The guard already verified this token; the ticket remembers its sign-in, so the viewer it
+    // opens closes when that sign-in ends.
+    const token = bearer(req.headers.authorization);
+    if (!token) throw unauthorized('missing bearer token');
+    return sessions.viewerTicket(user, params.name, revocations.signInOf(token, user.id));
+  });
 }

@@ -6,17 +6,20 @@ import {
   type CreateSessionRequest,
   canPerform,
   type ObservedState,
+  type QuotaExceededDetails,
   type SessionAction,
   type SessionDto,
   type ViewerTicket,
 } from '../../protocol';
 import type { CommandQueue } from '../agents/commands';
 import type { SessionFacts } from '../agents/frame-router';
-import { type AgentRegistry, pickAgent } from '../agents/registry';
+import { type AgentRegistry, mayServe, pickAgent } from '../agents/registry';
+import type { SignIn } from '../auth/revocations';
 import type { AgentRow, SessionRow, UserRow } from '../db/schema';
 import { conflict, forbidden, HttpError, noAgent, notFound } from '../http/errors';
 import type { AuditLog } from '../ops/audit';
 import { runtimesOf, type TemplateCatalog } from '../templates/catalog';
+import { canView } from '../vnc/access';
 import type { TicketBook } from '../vnc/tickets';
 import { sessionName, vncPassword } from './naming';
 import { reconcileAgent } from './reconcile';
@@ -67,17 +70,25 @@ export class SessionService implements SessionFacts {
         403,
         'quota_exceeded',
         `you already have ${live} sessions, the most allowed; terminate one to start another`,
+        { limit: this.policy.maxSessionsPerUser, live } satisfies QuotaExceededDetails,
       );
     }
     const runtimes = runtimesOf(template);
-    const candidates = await this.agents.online(runtimes);
+    const online = await this.agents.online(runtimes);
+    const candidates = online.filter((a) => mayServe(a, user));
     const agent = pickAgent(candidates, counts.byAgent);
     if (!agent) {
-      throw noAgent(
-        candidates.length === 0
-          ? `no agent that can run ${template.name} (${runtimes.join(', ') || 'no runtime'}) is online`
-          : 'every agent that can run this template is at capacity',
-      );
+      if (online.length === 0)
+        throw noAgent(
+          `no agent that can run ${template.name} (${runtimes.join(', ') || 'no runtime'}) is online`,
+        );
+      if (candidates.length === 0) {
+        throw noAgent(
+          `no agent can run ${template.name} for you: the agents online that could are local-runtime ` +
+            'agents of other users, and a local-runtime agent runs its sessions as one Unix account, so it serves only its owner unless an admin shares it',
+        );
+      }
+      throw noAgent('every agent that can run this template is at capacity');
     }
     const resources = request.resources ?? template.defaultResources;
     const row = await this.store.insert({
@@ -153,10 +164,11 @@ export class SessionService implements SessionFacts {
   }
 
   /** A ticket for the viewer. Opening a hibernated session wakes it, once the viewer connects. */
-  async viewerTicket(user: UserRow, name: string): Promise<ViewerTicket> {
+  async viewerTicket(user: UserRow, name: string, signIn: SignIn): Promise<ViewerTicket> {
     const row = await this.owned(user, name);
+    if (!canView(user, row)) throw forbidden('only the owner of a session may view it');
     if (!canPerform(row.state, 'open')) throw conflict(`cannot view a session that is ${row.state}`);
-    const { ticket, expiresAt } = this.tickets.issue({ userId: user.id, sessionName: row.name });
+    const { ticket, expiresAt } = this.tickets.issue({ userId: user.id, sessionName: row.name, signIn });
     return { ticket, expiresAt: expiresAt.toISOString(), vncPassword: row.vncPassword };
   }
 

@@ -1,14 +1,23 @@
 import { describe, expect, it } from 'vitest';
+import type { SignIn } from '../auth/revocations';
 import { TicketBook } from './tickets';
+
+const signIn: SignIn = {
+  userId: 'u1',
+  key: 'k',
+  familyId: 'f',
+  accessExpiresAt: 1_000,
+  signInExpiresAt: 2_000,
+};
 
 describe('TicketBook', () => {
   it('grants a ticket once, for its own session only', () => {
     const book = new TicketBook();
-    const { ticket } = book.issue({ userId: 'u1', sessionName: 's1' });
+    const { ticket } = book.issue({ userId: 'u1', sessionName: 's1', signIn });
     expect(ticket.length).toBeGreaterThanOrEqual(40);
-    expect(book.consume(ticket, 's1')).toEqual({ userId: 'u1', sessionName: 's1' });
+    expect(book.consume(ticket, 's1')).toEqual({ userId: 'u1', sessionName: 's1', signIn });
     expect(book.consume(ticket, 's1')).toBeNull();
-    const other = book.issue({ userId: 'u1', sessionName: 's1' }).ticket;
+    const other = book.issue({ userId: 'u1', sessionName: 's1', signIn }).ticket;
     expect(book.consume(other, 's2')).toBeNull();
     // A ticket tried against the wrong session is burnt, not left for a second guess.
     expect(book.consume(other, 's1')).toBeNull();
@@ -17,7 +26,7 @@ describe('TicketBook', () => {
   it('refuses an expired ticket', () => {
     let now = 0;
     const book = new TicketBook(30_000, () => now);
-    const { ticket, expiresAt } = book.issue({ userId: 'u', sessionName: 's' });
+    const { ticket, expiresAt } = book.issue({ userId: 'u', sessionName: 's', signIn });
     expect(expiresAt.getTime()).toBe(30_000);
     now = 30_000;
     expect(book.consume(ticket, 's')).toBeNull();

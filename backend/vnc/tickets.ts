@@ -1,8 +1,11 @@
+import type { SignIn } from '../auth/revocations';
 import { randomToken } from '../auth/secrets';
 
 export interface TicketGrant {
   userId: string;
   sessionName: string;
+  /** The sign-in the ticket was asked with: the viewer it opens ends with it. */
+  signIn: SignIn;
 }
 
 /**
@@ -31,7 +34,7 @@ export class TicketBook {
     if (!entry) return null;
     this.tickets.delete(ticket);
     if (entry.expiresAt <= this.now() || entry.sessionName !== sessionName) return null;
-    return { userId: entry.userId, sessionName: entry.sessionName };
+    return { userId: entry.userId, sessionName: entry.sessionName, signIn: entry.signIn };
   }
 
   private prune(): void {

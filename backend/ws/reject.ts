@@ -8,6 +8,7 @@ const STATUS: Record<number, { text: string; code: ErrorCode }> = {
   403: { text: 'Forbidden', code: 'forbidden' },
   404: { text: 'Not Found', code: 'not_found' },
   409: { text: 'Conflict', code: 'conflict' },
+  429: { text: 'Too Many Requests', code: 'rate_limited' },
 };
 
 export type RejectStatus = keyof typeof STATUS;

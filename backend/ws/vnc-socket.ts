@@ -1,13 +1,16 @@
 import type { Logger } from 'pino';
 import WebSocket, { WebSocketServer } from 'ws';
 import { canPerform, SessionName, VncQuery } from '../../protocol';
+import type { SessionRevocations, SignIn } from '../auth/revocations';
 import type { Metrics } from '../ops/metrics';
 import type { SessionService } from '../sessions/service';
 import type { SessionStore } from '../sessions/store';
+import { canView } from '../vnc/access';
 import { pipeWebSockets } from '../vnc/pipe';
 import type { TicketBook } from '../vnc/tickets';
 import type { TunnelBroker } from '../vnc/tunnels';
 import { reject, type UpgradeRequest } from './reject';
+import { closeWithSignIn, keepAlive } from './socket-guard';
 
 /** Per-frame cap: large enough for RFB updates, small enough that a peer cannot balloon memory. */
 const MAX_PAYLOAD = 4 * 1024 * 1024;
@@ -22,6 +25,10 @@ export interface VncSocketDeps {
   logger: Logger;
   /** How long a viewer of a starting, waking or hibernated session waits for it to run. */
   viewerWaitMs: number;
+  /** Only its revocations: a viewer ends with the sign-in that asked for its ticket. */
+  auth: { revocations: SessionRevocations };
+  /** Ping period; tests shorten it. */
+  pingIntervalMs?: number;
 }
 
 /**
@@ -33,7 +40,17 @@ export function vncSocket(deps: VncSocketDeps) {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_PAYLOAD });
   const log = deps.logger;
 
-  async function accept(viewer: WebSocket, name: string, userId: string): Promise<void> {
+  async function accept(viewer: WebSocket, name: string, userId: string, signIn: SignIn): Promise<void> {
+    keepAlive(viewer, deps.pingIntervalMs);
+    // A role change leaves viewing alone: only the owner may view, whatever their role.
+    closeWithSignIn(viewer, {
+      revocations: deps.auth.revocations,
+      signIn,
+      deadline: { at: signIn.signInExpiresAt, reason: 'sign-in expired' },
+      applies: (r) => r.kind !== 'role_changed',
+      // A viewer still held for its session reads nothing, not even the close handshake's answer.
+      beforeClose: () => viewer.resume(),
+    });
     deps.sessions.viewerOpened(name);
     deps.metrics.vncConnections.inc();
     // Nothing may be read from the viewer until the agent side exists to take it.
@@ -80,9 +97,13 @@ export function vncSocket(deps: VncSocketDeps) {
       const grant = deps.tickets.consume(query.data.ticket, name.data);
       if (!grant) return reject(socket, 401, 'viewer ticket is invalid, expired or already used');
       const session = await deps.store.get(name.data);
-      if (!session || session.userId !== grant.userId) return reject(socket, 404, 'no such session');
+      if (!session) return reject(socket, 404, 'no such session');
+      if (!canView({ id: grant.userId }, session))
+        return reject(socket, 403, 'only the owner of a session may view it');
       if (!canPerform(session.state, 'open')) return reject(socket, 409, `session is ${session.state}`);
-      wss.handleUpgrade(req, socket, head, (ws) => void accept(ws, name.data, grant.userId));
+      // Checked after the last await, so nothing can revoke it unseen before accept watches it.
+      if (deps.auth.revocations.ended(grant.signIn)) return reject(socket, 401, 'the sign-in has ended');
+      wss.handleUpgrade(req, socket, head, (ws) => void accept(ws, name.data, grant.userId, grant.signIn));
     },
   };
 }

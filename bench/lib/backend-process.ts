@@ -30,7 +30,7 @@ export async function startBackendProcess(env: Record<string, string>): Promise<
       ...process.env,
       STREAMSPACE_DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
-      STREAMSPACE_LOGIN_ATTEMPTS_PER_MINUTE: '100000',
+      STREAMSPACE_LOGIN_FAILURES_PER_ADDRESS: '100000',
       STREAMSPACE_LOGIN_FAILURES_PER_USER: '100000',
       ...env,
     },

@@ -35,7 +35,10 @@ export async function createAgents(
   maxSessions: number,
 ): Promise<Array<{ id: string; token: string }>> {
   return inBatches(names, 8, async (name) => {
-    const created = await admin.api.createAgent({ body: { name, runtime: 'local', maxSessions } });
+    // Protocol-level stand-ins serving many users: shared, since a local-runtime agent serves its owner only.
+    const created = await admin.api.createAgent({
+      body: { name, runtime: 'local', maxSessions, owner: 'admin', shared: true },
+    });
     return { id: created.agent.id, token: created.token };
   });
 }

@@ -89,7 +89,7 @@ export async function startTunnelStack(relayEnv: Record<string, string> = {}): P
     const url = backend.match[1] as string;
     const admin = await signIn(url, 'admin', PASSWORD);
     const created = await admin.api.createAgent({
-      body: { name: 'bench-agent', runtime: 'local', maxSessions: 100 },
+      body: { name: 'bench-agent', runtime: 'local', maxSessions: 100, owner: 'admin' },
     });
 
     const agent = await startChild(

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type RfbTransport, rfbConnect, tcpTransport, wsTransport } from '../../agent/testing/rfb-client';
+import { sessionPaths } from '../../agent/runtimes/local/layout';
+import { type RfbTransport, rfbConnect, unixTransport, wsTransport } from '../../agent/testing/rfb-client';
 import { startStackProcess } from '../../tests/support/stack-process';
 import { launchRunning, signIn, terminate, viewer } from './api';
 
@@ -46,7 +47,7 @@ async function pump(transport: RfbTransport, password: string, ms: number): Prom
 
 /**
  * The real-world pass: a real Xvnc with a flooding xterm, launched through the real headless
- * stack, read by a raw RFB client both straight from Xvnc's port and through the StreamSpace path.
+ * stack, read by a raw RFB client both straight from Xvnc's socket and through the StreamSpace path.
  */
 export async function xvncPass(
   rounds: number,
@@ -66,8 +67,8 @@ export async function xvncPass(
   try {
     const admin = await signIn(stack.url, 'admin', PASSWORD);
     const session = await launchRunning(admin.api, TEMPLATE);
-    const stateFile = join(stack.dataDir, 'local-runtime', 'sessions', session.name, 'state.json');
-    const { port } = JSON.parse(readFileSync(stateFile, 'utf8')) as { port: number };
+    // Xvnc listens only on the session's private socket, which this (the stack's) account may open.
+    const { vncSocket } = sessionPaths(join(stack.dataDir, 'local-runtime'), session.name);
     // Let the terminal get going before anything is timed.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     for (let round = 0; round < rounds; round++) {
@@ -77,7 +78,7 @@ export async function xvncPass(
       };
       const direct = async () => {
         const { vncPassword } = await admin.api.viewerTicket({ params: { name: session.name } });
-        out.direct.push(await pump(await tcpTransport(port), vncPassword, ms));
+        out.direct.push(await pump(await unixTransport(vncSocket), vncPassword, ms));
       };
       for (const run of round % 2 === 0 ? [direct, viaTunnel] : [viaTunnel, direct]) await run();
     }

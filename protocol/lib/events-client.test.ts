@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SIGNED_OUT_CLOSE_CODE } from '../events';
 import { connectEvents, type EventsSocketHandlers, type EventsStatus } from './events-client';
 
 class FakeSocket {
@@ -27,8 +28,8 @@ class FakeSocket {
   receiveRaw(data: unknown) {
     this.handlers.onMessage(data);
   }
-  drop() {
-    this.handlers.onClose();
+  drop(code?: number) {
+    this.handlers.onClose(code);
   }
 }
 
@@ -39,7 +40,7 @@ describe('connectEvents', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  function start(token: string | null = 'tok') {
+  function start(token: string | null = 'tok', refreshed: () => string | null = () => token) {
     const statuses: EventsStatus[] = [];
     const onEvent = vi.fn();
     const onReady = vi.fn();
@@ -47,7 +48,7 @@ describe('connectEvents', () => {
     const stop = connectEvents({
       url: () => 'wss://srv.test/api/v1/events',
       token: async () => token,
-      refreshToken: async () => token,
+      refreshToken: async () => refreshed(),
       onEvent,
       onReady,
       onSignedOut,
@@ -94,15 +95,25 @@ describe('connectEvents', () => {
     await vi.runOnlyPendingTimersAsync();
     FakeSocket.all[0]!.drop();
     expect(statuses.at(-1)).toBe('offline');
-    await vi.advanceTimersByTimeAsync(999);
+    await vi.advanceTimersByTimeAsync(249);
     expect(FakeSocket.all).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(FakeSocket.all).toHaveLength(2);
     FakeSocket.all[1]!.drop();
-    await vi.advanceTimersByTimeAsync(2000);
+    await vi.advanceTimersByTimeAsync(500);
     expect(FakeSocket.all).toHaveLength(3);
     FakeSocket.all[2]!.receive({ type: 'ready' });
     expect(onReady).toHaveBeenCalledOnce();
+  });
+
+  it('never waits more than 2 s between tries, however long the server is away', async () => {
+    start();
+    await vi.runOnlyPendingTimersAsync();
+    for (let i = 0; i < 12; i++) {
+      FakeSocket.all.at(-1)!.drop(1006);
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(FakeSocket.all).toHaveLength(i + 2);
+    }
   });
 
   it('stops for good', async () => {
@@ -121,5 +132,53 @@ describe('connectEvents', () => {
     expect(FakeSocket.all).toHaveLength(0);
     expect(statuses.at(-1)).toBe('offline');
     expect(onSignedOut).toHaveBeenCalledOnce();
+  });
+
+  it('refreshes before it reconnects when the server ends the sign-in, and stops without one', async () => {
+    let next: string | null = 'fresh';
+    const { onSignedOut, onReady } = start('tok', () => next);
+    await vi.runOnlyPendingTimersAsync();
+    const first = FakeSocket.all[0]!;
+    first.open();
+    first.receive({ type: 'ready' });
+    // Token expired or role changed: a refreshed token brings the socket back.
+    first.drop(SIGNED_OUT_CLOSE_CODE);
+    await vi.advanceTimersByTimeAsync(1000);
+    const second = FakeSocket.all[1]!;
+    second.open();
+    expect(second.sent).toEqual(['{"type":"auth","token":"fresh"}']);
+    second.receive({ type: 'ready' });
+    expect(onReady).toHaveBeenCalledTimes(2);
+    // Signed out: no token to refresh to, so no more sockets.
+    next = null;
+    second.drop(SIGNED_OUT_CLOSE_CODE);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(onSignedOut).toHaveBeenCalledOnce();
+  });
+
+  it('stops when even a freshly refreshed token is refused, rather than loop', async () => {
+    const { onSignedOut, statuses } = start('tok', () => 'also-refused');
+    await vi.runOnlyPendingTimersAsync();
+    FakeSocket.all[0]!.receive({ type: 'error', code: 'unauthorized', message: 'signed out' });
+    FakeSocket.all[0]!.drop(SIGNED_OUT_CLOSE_CODE);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(FakeSocket.all).toHaveLength(2);
+    FakeSocket.all[1]!.drop(SIGNED_OUT_CLOSE_CODE);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(onSignedOut).toHaveBeenCalledOnce();
+    expect(statuses.at(-1)).toBe('offline');
+  });
+
+  it('reconnects with the same token after an ordinary drop', async () => {
+    const refreshed = vi.fn(() => 'fresh');
+    start('tok', refreshed);
+    await vi.runOnlyPendingTimersAsync();
+    FakeSocket.all[0]!.drop(1006);
+    await vi.advanceTimersByTimeAsync(1000);
+    FakeSocket.all[1]!.open();
+    expect(FakeSocket.all[1]!.sent).toEqual(['{"type":"auth","token":"tok"}']);
+    expect(refreshed).not.toHaveBeenCalled();
   });
 });

@@ -1,4 +1,4 @@
-import { ServerEvent } from '../events';
+import { ServerEvent, SIGNED_OUT_CLOSE_CODE } from '../events';
 import { type BackoffOptions, backoffDelay } from './backoff';
 
 export type EventsStatus = 'connecting' | 'live' | 'offline';
@@ -12,7 +12,8 @@ export interface EventsSocket {
 export interface EventsSocketHandlers {
   onOpen(): void;
   onMessage(data: unknown): void;
-  onClose(): void;
+  /** `code` is the WebSocket close code, when the socket has one. */
+  onClose(code?: number): void;
 }
 
 export interface EventsClientDeps {
@@ -34,7 +35,11 @@ export interface EventsClientDeps {
   random?: () => number;
 }
 
-const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 1_000, maxMs: 30_000 };
+/**
+ * Capped low on purpose: a restarted server must see its dashboards back within about 2 s of being
+ * ready, and the jitter in backoffDelay still spreads the clients of one restart over that window.
+ */
+export const EVENTS_BACKOFF: BackoffOptions = { initialMs: 250, maxMs: 2_000 };
 
 /**
  * Keeps the /events socket connected until the returned function is called: authenticates with
@@ -42,7 +47,7 @@ const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 1_000, maxMs: 30_000 };
  * (re)connect so the caller resynchronises with one list call.
  */
 export function connectEvents(deps: EventsClientDeps): () => void {
-  const backoff = deps.backoff ?? DEFAULT_BACKOFF;
+  const backoff = deps.backoff ?? EVENTS_BACKOFF;
   let stopped = false;
   let attempt = 0;
   let socket: EventsSocket | null = null;
@@ -55,7 +60,7 @@ export function connectEvents(deps: EventsClientDeps): () => void {
     timer = setTimeout(open, backoffDelay(attempt++, backoff, deps.random));
   }
 
-  function handle(data: unknown): void {
+  function handle(data: unknown, conn: { live: boolean }): void {
     const text = typeof data === 'string' ? data : isBytes(data) ? new TextDecoder().decode(data) : null;
     if (text === null) return;
     let raw: unknown;
@@ -68,6 +73,7 @@ export function connectEvents(deps: EventsClientDeps): () => void {
     if (!parsed.success) return;
     const event = parsed.data;
     if (event.type === 'ready') {
+      conn.live = true;
       attempt = 0;
       deps.onStatus('live');
       deps.onReady();
@@ -90,6 +96,8 @@ export function connectEvents(deps: EventsClientDeps): () => void {
       retry();
       return;
     }
+    // A token refreshed for this very attempt: if the server refuses it too, refreshing more will not help.
+    const fresh = refreshFirst;
     refreshFirst = false;
     if (stopped) return;
     // The caller tears this client down on sign-out and starts a new one after the next sign-in.
@@ -99,14 +107,22 @@ export function connectEvents(deps: EventsClientDeps): () => void {
       return;
     }
     const auth = JSON.stringify({ type: 'auth', token });
+    const conn = { live: false };
     let ws: EventsSocket | null = null;
     try {
       ws = deps.createSocket(url, {
         onOpen: () => ws?.send(auth),
-        onMessage: handle,
-        onClose: () => {
+        onMessage: (data) => handle(data, conn),
+        onClose: (code) => {
           if (socket !== ws) return;
           socket = null;
+          // Signed out, expired or rights changed: the token in hand is dead, whatever it looks like.
+          if (code === SIGNED_OUT_CLOSE_CODE) refreshFirst = true;
+          if (refreshFirst && fresh && !conn.live) {
+            deps.onStatus('offline');
+            deps.onSignedOut();
+            return;
+          }
           retry();
         },
       });

@@ -32,6 +32,8 @@ const codeByStatus: Record<number, string> = {
   404: 'not_found',
   409: 'conflict',
   413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  421: 'misdirected_request',
   429: 'rate_limited',
   503: 'no_agent',
 };

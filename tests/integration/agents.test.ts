@@ -5,6 +5,7 @@ import { startTestBackend, type TestBackend } from '../support/backend';
 import { dbKinds } from '../support/databases';
 import { eventually } from '../support/eventually';
 import { ProtocolAgent } from '../support/protocol-agent';
+import { createUser } from '../support/users';
 
 describe.each(dbKinds())('agents and durable commands on %s', (kind) => {
   let b: TestBackend;
@@ -15,7 +16,7 @@ describe.each(dbKinds())('agents and durable commands on %s', (kind) => {
   async function newAgent(name: string, maxSessions = 10) {
     const res = await b.api('/agents', {
       token: admin.accessToken,
-      body: { name, runtime: 'local', maxSessions },
+      body: { name, runtime: 'local', maxSessions, owner: 'admin' },
     });
     expect(res.status).toBe(201);
     const created = CreatedAgent.parse(await res.json());
@@ -95,6 +96,63 @@ describe.each(dbKinds())('agents and durable commands on %s', (kind) => {
     await eventually(async () => (await b.cp.agents.get(created.agent.id))?.activeSessions === 7);
     const list = await adminApi.listAgents();
     expect(list.agents.find((a) => a.id === created.agent.id)?.activeSessions).toBe(7);
+  });
+
+  it('keeps a registered local-runtime agent to the user named when it was made', async () => {
+    const carol = await createUser(b, admin.accessToken, `carol-${kind}`);
+    const bare = await b.api('/agents', {
+      token: admin.accessToken,
+      body: { name: 'ownerless', runtime: 'local' },
+    });
+    expect(bare.status).toBe(400);
+    expect(JSON.stringify(await bare.json())).toMatch(/owner/);
+    const res = await b.api('/agents', {
+      token: admin.accessToken,
+      body: { name: 'carols-agent', runtime: 'local', owner: carol.user.username },
+    });
+    expect(res.status).toBe(201);
+    const created = CreatedAgent.parse(await res.json());
+    expect(created.agent).toMatchObject({ owner: carol.user.username, shared: false, warning: null });
+    const agent = new ProtocolAgent(b.url, created.agent.id, created.token);
+    open.push(agent);
+    await agent.connect();
+    expect((await b.client(carol.accessToken).createSession({ body: { template: 'xterm' } })).agentId).toBe(
+      created.agent.id,
+    );
+    // Not even an admin's session goes onto another user's local-runtime agent.
+    const refused = await b.api('/sessions', { token: admin.accessToken, body: { template: 'xterm' } });
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
+      /no agent can run xterm for you/,
+    );
+  });
+
+  it('lets a kubernetes agent serve everyone, and gives it no owner to share', async () => {
+    const withOwner = await b.api('/agents', {
+      token: admin.accessToken,
+      body: { name: 'kube-owned', runtime: 'kubernetes', owner: 'admin' },
+    });
+    expect(withOwner.status).toBe(400);
+    const res = await b.api('/agents', {
+      token: admin.accessToken,
+      body: { name: 'kube', runtime: 'kubernetes' },
+    });
+    expect(res.status).toBe(201);
+    const created = CreatedAgent.parse(await res.json());
+    expect(created.agent).toMatchObject({ owner: null, shared: false });
+    const agent = new ProtocolAgent(b.url, created.agent.id, created.token, { runtime: 'kubernetes' });
+    open.push(agent);
+    await agent.connect();
+    const dave = await createUser(b, admin.accessToken, `dave-${kind}`);
+    expect((await b.client(dave.accessToken).createSession({ body: { template: 'xterm' } })).agentId).toBe(
+      created.agent.id,
+    );
+    const share = await b.api(`/agents/${created.agent.id}`, {
+      token: admin.accessToken,
+      method: 'PATCH',
+      body: { shared: true },
+    });
+    expect(share.status).toBe(400);
   });
 
   it('places sessions on the agent with the fewest, never past maxSessions', async () => {

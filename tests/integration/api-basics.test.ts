@@ -166,7 +166,8 @@ describe.each(dbKinds())('control plane basics on %s', (kind) => {
     const s = (await b.cp.store.list({})).find((x) => x.state === 'running');
     expect(s).toBeDefined();
     const owner = (await b.cp.auth.findUser('admin'))!;
-    const t = b.cp.tickets.issue({ userId: owner.id, sessionName: s!.name }, 1);
+    const signIn = b.cp.auth.revocations.signInOf(admin.accessToken, owner.id);
+    const t = b.cp.tickets.issue({ userId: owner.id, sessionName: s!.name, signIn }, 1);
     await new Promise((r) => setTimeout(r, 20));
     const url = apiWebSocketUrl(b.url, 'vnc', { params: { name: s!.name }, query: { ticket: t.ticket } });
     expect(await upgradeStatus(url)).toBe(401);

@@ -50,7 +50,7 @@ export async function startTestBackend(
     {
       STREAMSPACE_DATA_DIR: dataDir,
       STREAMSPACE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      STREAMSPACE_LOGIN_ATTEMPTS_PER_MINUTE: '1000',
+      STREAMSPACE_LOGIN_FAILURES_PER_ADDRESS: '1000',
       STREAMSPACE_LOGIN_FAILURES_PER_USER: '1000',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
@@ -92,9 +92,19 @@ export async function startTestBackend(
   };
 }
 
-/** Registers an agent straight in the control plane and connects a protocol-level peer for it. */
+/**
+ * Registers an agent straight in the control plane and connects a protocol-level peer for it. It
+ * is a shared local-runtime agent, owned by the admin, so that every test user can launch on it;
+ * tests of who may use an agent create their own.
+ */
 export async function connectAgent(b: TestBackend, name: string, maxSessions = 10): Promise<ProtocolAgent> {
-  const created = await b.cp.agents.create(name, 'local', maxSessions);
+  const created = await b.cp.agents.create({
+    name,
+    runtime: 'local',
+    maxSessions,
+    owner: 'admin',
+    shared: true,
+  });
   const agent = new ProtocolAgent(b.url, created.agent.id, created.token);
   await agent.connect();
   return agent;

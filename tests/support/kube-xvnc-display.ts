@@ -123,7 +123,8 @@ async function startXvnc(input: DisplayInput, paths: Record<'passwd' | 'auth' | 
     const port = await findFreePort();
     const args = buildXvncArgs({
       displayFd: DISPLAY_FD,
-      port,
+      // A pod's VNC port is TCP; the fake kubelet forwards to this loopback stand-in.
+      rfb: { loopbackPort: port },
       passwordFile: paths.passwd,
       xauthorityFile: paths.auth,
       desktopName: input.desktopName,

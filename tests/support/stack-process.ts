@@ -42,12 +42,18 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Runs the built headless stack (`out/server/serve.js`) exactly as `npm run serve` does, on a free port. */
 export async function startStackProcess(
   env: Record<string, string> = {},
-  options: { dataDir?: string; entry?: string; args?: string[] } = {},
+  /** `port` and `dataDir` of a stack that was stopped start its successor, as after a restart. */
+  options: { dataDir?: string; entry?: string; args?: string[]; port?: number } = {},
 ): Promise<StackProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ss-stack-'));
   const child = spawn(
     process.execPath,
-    [join(ROOT, options.entry ?? 'out/server/serve.js'), '--port', '0', ...(options.args ?? [])],
+    [
+      join(ROOT, options.entry ?? 'out/server/serve.js'),
+      '--port',
+      String(options.port ?? 0),
+      ...(options.args ?? []),
+    ],
     {
       env: {
         ...process.env,

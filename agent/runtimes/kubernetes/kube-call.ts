@@ -51,6 +51,7 @@ export async function kubeCall<T>(
   deadline: number,
   run: (options: ConfigurationOptions) => Promise<T>,
 ): Promise<T> {
+  let previous: KubeApiError | undefined;
   for (let attempt = 0; ; attempt++) {
     const left = deadline - Date.now();
     const abort = new AbortController();
@@ -70,6 +71,9 @@ export async function kubeCall<T>(
       return await Promise.race([run(withSignal(abort.signal)), cutOff]);
     } catch (thrown) {
       const error = toKubeApiError(thrown, operation, namespace, timedOut);
+      // An attempt cut short by the deadline says less than the failure that made us retry.
+      if (timedOut && previous && left < context.retry.attemptTimeoutMs) throw previous;
+      previous = error;
       const delay = retryAfterMs(error) ?? backoffDelay(attempt, context.retry.backoff, context.random);
       if (!error.retryable || Date.now() + delay >= deadline) throw error;
       context.onRetry?.(error, attempt + 1, delay);

@@ -7,8 +7,7 @@ import type { SessionSpec } from '../../../protocol';
 import { buildAppEnv, buildXvncEnv, expandHome } from './app-command';
 import { exited, readDisplayNumber, spawned } from './child-io';
 import { readLogTail, withLog } from './diagnostics';
-import { findFreePort } from './free-port';
-import type { SessionPaths } from './layout';
+import { type SessionPaths, VNC_SOCKET } from './layout';
 import {
   type LocalSession,
   type Part,
@@ -20,7 +19,7 @@ import { waitForRfb } from './rfb-probe';
 import { writeStateFile } from './state-file';
 import { writeVncPasswordFile } from './vnc-password';
 import { writeXauthority } from './xauthority';
-import { buildXvncArgs, isPortInUseFailure } from './xvnc-args';
+import { buildXvncArgs } from './xvnc-args';
 
 /** How Xvnc and the app are run; the parts of LocalRuntimeOptions a launch reads. */
 export interface LaunchSettings {
@@ -39,16 +38,13 @@ export interface LaunchHost {
   register(session: LocalSession): void;
   /** Start watching a part's exit. */
   watchExit(session: LocalSession, part: Part): void;
-  /** Kill the session's processes and remove its folder. */
-  teardown(session: LocalSession): Promise<void>;
 }
 
 const DISPLAY_FD = 3;
-const PORT_ATTEMPTS = 3;
 
 /**
  * Prepares the session's folder, starts Xvnc and the template's command on its display, and waits
- * until the RFB port answers; the session is 'running' (and recorded so) when this resolves.
+ * until the RFB socket answers; the session is 'running' (and recorded so) when this resolves.
  * Throws when `startAbort` fires or anything fails; cleaning up is the caller's.
  */
 export async function launchSession(
@@ -82,10 +78,10 @@ export async function launchSession(
   session.file.app = await recordProcess(app);
   await writeStateFile(paths.stateFile, session.file);
 
-  await waitForRfb(session.file.port, { timeoutMs, signal: startAbort.signal });
+  await waitForRfb({ path: paths.vncSocket }, { timeoutMs, signal: startAbort.signal });
   startAbort.signal.throwIfAborted();
   await saveSessionState(session, 'running');
-  host.log.info({ session: spec.name, display: xvnc.display, port: session.file.port }, 'session running');
+  host.log.info({ session: spec.name, display: xvnc.display }, 'session running');
   return session;
 }
 
@@ -94,15 +90,18 @@ async function prepareSessionDir(
   settings: LaunchSettings,
   spec: SessionSpec,
   paths: SessionPaths,
-  home?: string,
+  home: string,
 ): Promise<void> {
   await mkdir(paths.dir, { recursive: true, mode: 0o700 });
-  if (home !== undefined) await mkdir(home, { recursive: true, mode: 0o700 });
-  await writeVncPasswordFile(paths.passwordFile, spec.vncPassword, settings.vncpasswdPath);
+  await mkdir(home, { recursive: true, mode: 0o700 });
+  await writeVncPasswordFile(paths.passwordFile, spec.vncPassword, {
+    vncpasswdPath: settings.vncpasswdPath,
+    env: buildXvncEnv(settings.env ?? process.env),
+  });
   await writeXauthority(paths.xauthorityFile);
 }
 
-/** Starts Xvnc on a fresh port, trying another when the port was taken between probe and bind. */
+/** Starts Xvnc and waits for the display number it picked. */
 async function spawnXvnc(
   host: LaunchHost,
   spec: SessionSpec,
@@ -111,53 +110,44 @@ async function spawnXvnc(
   startAbort: AbortController,
 ): Promise<{ session: LocalSession; display: number }> {
   const { settings } = host;
-  for (let attempt = 1; ; attempt++) {
-    startAbort.signal.throwIfAborted();
-    const port = await findFreePort();
-    const args = buildXvncArgs({
-      displayFd: DISPLAY_FD,
-      port,
-      passwordFile: paths.passwordFile,
-      xauthorityFile: paths.xauthorityFile,
-      desktopName: spec.name,
-      geometry: settings.geometry ?? '1280x800',
-      depth: settings.depth ?? 24,
-    });
-    const child = spawnLogged([settings.xvncPath ?? 'Xvnc', ...args], paths.xvncLog, {
-      cwd: paths.dir,
-      env: buildXvncEnv(settings.env ?? process.env),
-      displayFd: true,
-    });
-    await spawned(child).catch((error: Error) => {
-      throw new Error(`cannot run Xvnc: ${error.message}`);
-    });
-    const xvnc = await recordProcess(child);
-    const session = startingSession(spec, paths, { port, xvnc, child, home, abort: startAbort });
-    host.register(session);
-    // Recorded before waiting, so an agent killed mid-start leaves enough behind to clean up.
+  const args = buildXvncArgs({
+    displayFd: DISPLAY_FD,
+    // Relative to the session dir Xvnc runs in, so the socket address stays short.
+    rfb: { unixSocket: VNC_SOCKET },
+    passwordFile: paths.passwordFile,
+    xauthorityFile: paths.xauthorityFile,
+    desktopName: spec.name,
+    geometry: settings.geometry ?? '1280x800',
+    depth: settings.depth ?? 24,
+  });
+  const child = spawnLogged([settings.xvncPath ?? 'Xvnc', ...args], paths.xvncLog, {
+    cwd: paths.dir,
+    env: buildXvncEnv(settings.env ?? process.env),
+    displayFd: true,
+  });
+  await spawned(child).catch((error: Error) => {
+    throw new Error(`cannot run Xvnc: ${error.message}`);
+  });
+  const xvnc = await recordProcess(child);
+  const session = startingSession(spec, paths, { xvnc, child, home, abort: startAbort });
+  host.register(session);
+  // Recorded before waiting, so an agent killed mid-start leaves enough behind to clean up.
+  await writeStateFile(paths.stateFile, session.file);
+  host.watchExit(session, 'xvnc');
+  const displayPipe = child.stdio[DISPLAY_FD] as Readable;
+  try {
+    const display = await readDisplayNumber(displayPipe, startAbort.signal);
+    session.file.display = display;
     await writeStateFile(paths.stateFile, session.file);
-    host.watchExit(session, 'xvnc');
-    const displayPipe = child.stdio[DISPLAY_FD] as Readable;
-    try {
-      const display = await readDisplayNumber(displayPipe, startAbort.signal);
-      displayPipe.destroy();
-      session.file.display = display;
-      await writeStateFile(paths.stateFile, session.file);
-      return { session, display };
-    } catch (error) {
-      displayPipe.destroy();
-      await exited(child, 1_000);
-      const log = await readLogTail(paths.xvncLog);
-      if (!startAbort.signal.aborted && isPortInUseFailure(log) && attempt < PORT_ATTEMPTS) {
-        host.log.info({ session: spec.name, port }, 'RFB port was taken, trying another');
-        await host.teardown(session);
-        await prepareSessionDir(settings, spec, paths);
-        continue;
-      }
-      throw new Error(withLog(error instanceof Error ? error.message : String(error), log), {
-        cause: error,
-      });
-    }
+    return { session, display };
+  } catch (error) {
+    await exited(child, 1_000);
+    const log = await readLogTail(paths.xvncLog);
+    throw new Error(withLog(error instanceof Error ? error.message : String(error), log), {
+      cause: error,
+    });
+  } finally {
+    displayPipe.destroy();
   }
 }
 

@@ -7,6 +7,7 @@ describe('layout', () => {
     expect(paths.dir).toBe('/state/sessions/alice-xterm-0123abcd');
     for (const path of Object.values(paths)) expect(path.startsWith(paths.dir)).toBe(true);
     expect(paths.scratchHome).toBe('/state/sessions/alice-xterm-0123abcd/home');
+    expect(paths.vncSocket).toBe('/state/sessions/alice-xterm-0123abcd/vnc.sock');
     expect(sessionsRoot('/state')).toBe('/state/sessions');
   });
 

@@ -6,10 +6,18 @@ export interface SessionPaths {
   stateFile: string;
   passwordFile: string;
   xauthorityFile: string;
+  /** Xvnc's RFB socket: reachable only through the 0700 session dir, so only by this account. */
+  vncSocket: string;
   xvncLog: string;
   appLog: string;
   scratchHome: string;
 }
+
+/**
+ * The socket's name inside the session dir. Xvnc runs in that dir and binds this relative name, so
+ * a long state dir never hits the 107-byte limit of a socket address on its side.
+ */
+export const VNC_SOCKET = 'vnc.sock';
 
 export function sessionsRoot(stateDir: string): string {
   return join(stateDir, 'sessions');
@@ -22,6 +30,7 @@ export function sessionPaths(stateDir: string, name: string): SessionPaths {
     stateFile: join(dir, 'state.json'),
     passwordFile: join(dir, 'passwd'),
     xauthorityFile: join(dir, 'Xauthority'),
+    vncSocket: join(dir, VNC_SOCKET),
     xvncLog: join(dir, 'xvnc.log'),
     appLog: join(dir, 'app.log'),
     scratchHome: join(dir, 'home'),

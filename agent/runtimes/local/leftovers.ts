@@ -27,15 +27,28 @@ export async function findLeftoverSessions(
       await rm(paths.dir, { recursive: true, force: true });
       continue;
     }
-    found.push({ name: entry, session: recordedSession(read.data, paths), recordedState: read.data.state });
+    if (read.tcpPort !== null) {
+      log.warn(
+        { session: entry, port: read.tcpPort },
+        'ending a session an older agent started with VNC on a loopback TCP port, which every local user can reach',
+      );
+    }
+    found.push({
+      name: entry,
+      session: recordedSession(read.data, paths, read.tcpPort),
+      recordedState: read.data.state,
+    });
   }
   return found;
 }
 
-/** Whether a recorded session's Xvnc and app still run, and the Xvnc is really the session's own. */
+/**
+ * Whether a recorded session's Xvnc and app still run, and the Xvnc is really the session's own.
+ * One on a TCP port never is: adopting it would keep the port open to every local user.
+ */
 export async function isIntact(session: LocalSession): Promise<boolean> {
   const { file, paths } = session;
-  if (file.state === 'starting' || file.app === null) return false;
+  if (session.tcpPort !== undefined || file.state === 'starting' || file.app === null) return false;
   const xvnc = await statIfAlive(file.xvnc);
   const argv = xvnc ? await readCmdline(file.xvnc.pid) : null;
   if (!argv || !isSessionXvnc(argv, paths.passwordFile)) return false;

@@ -10,6 +10,7 @@ import type { RuntimeStatusEvent } from '../../runtime';
 import { ByteReader, desEcbEncrypt, readGreeting, vncAuthHandshake } from '../../testing/rfb-client';
 import { sessionSpec } from '../../testing/session-spec';
 import { killProcessesMentioning, processesMentioning } from '../../testing/strays';
+import { holdsSockets, tcpListenersOf } from '../../testing/tcp-listeners';
 import { sessionPaths } from './layout';
 import { LocalRuntime, type LocalRuntimeOptions } from './local-runtime';
 import { readProcStat } from './proc';
@@ -30,21 +31,6 @@ function spec(name: string, command: string[], overrides: Partial<SessionSpec> =
 }
 
 const xclock = () => ['xclock', '-title', '{home}'];
-
-/** Is anything listening on `port`, and on which addresses (hex, as /proc/net/tcp* show them)? */
-async function listeners(port: number): Promise<string[]> {
-  const found: string[] = [];
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    const text = await readFile(file, 'utf8').catch(() => '');
-    for (const line of text.split('\n').slice(1)) {
-      const [, local, , state] = line.trim().split(/\s+/);
-      if (!local || state !== '0A') continue;
-      const [address, hexPort] = local.split(':');
-      if (Number.parseInt(hexPort ?? '', 16) === port) found.push(address!);
-    }
-  }
-  return found;
-}
 
 async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 5_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -88,31 +74,33 @@ describe('LocalRuntime (real Xvnc)', () => {
     await rm(stateDir, { recursive: true, force: true });
   });
 
-  it('runs a session behind VncAuth on loopback, hibernates, wakes and stops it', async () => {
+  it('runs a session behind VncAuth on its private socket, hibernates, wakes and stops it', async () => {
     const local = runtime();
     const name = 'alice-xclock-0000aaaa';
     expect(await local.start(spec(name, xclock()))).toBe('running');
     const paths = sessionPaths(stateDir, name);
     const read = await readStateFile(paths.stateFile);
     if (!read.ok) throw new Error(read.message);
-    const { port, display, xvnc, app } = read.data;
+    const { display, xvnc, app } = read.data;
     expect(display).not.toBeNull();
     expect(app).not.toBeNull();
 
-    // Only loopback, only VncAuth, and the right password gets in while a wrong one does not.
-    const LOOPBACK = ['0100007F', '00000000000000000000000001000000'];
-    const bound = await listeners(port);
-    expect(bound.length).toBeGreaterThan(0);
-    for (const address of bound) expect(LOOPBACK).toContain(address);
+    // No TCP listener at all, not even on loopback: RFB is on the 0600 socket in the 0700 dir.
+    expect(await holdsSockets(xvnc.pid)).toBe(true);
+    expect(await tcpListenersOf([xvnc.pid, app!.pid])).toEqual([]);
+    expect((await stat(paths.vncSocket)).mode & 0o777).toBe(0o600);
+    expect((await stat(paths.dir)).mode & 0o777).toBe(0o700);
+    // Only VncAuth, and the right password gets in while a wrong one does not.
     const stream = await local.openStream(name);
     const greeting = await readGreeting(new ByteReader(stream));
     stream.destroy();
     expect(greeting).toEqual({ version: 'RFB 003.008', securityTypes: [2] });
-    const good = await vncAuthHandshake(port, PASSWORD);
+    const socket = { path: paths.vncSocket };
+    const good = await vncAuthHandshake(socket, PASSWORD);
     // Without DES anywhere in this Node, offering only VncAuth (checked above) is what can be shown.
     if (desEcbEncrypt(Buffer.alloc(8), Buffer.alloc(8)) !== null) {
       expect(good).toEqual({ kind: 'ok', width: 1280, height: 800, name });
-      expect((await vncAuthHandshake(port, 'wrong123')).kind).toBe('refused');
+      expect((await vncAuthHandshake(socket, 'wrong123')).kind).toBe('refused');
     }
     expect((await stat(paths.passwordFile)).mode & 0o777).toBe(0o600);
 

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { type ObservedState, SessionName, SessionSpec } from '../../../protocol';
 import { type Runtime, RuntimeError, type RuntimeSession, type RuntimeStatusListener } from '../../runtime';
@@ -13,12 +13,13 @@ import { findLeftoverSessions, isIntact } from './leftovers';
 import { type LocalSession, PART_LABEL, type Part, saveSessionState, sessionLeaders } from './local-session';
 import { isStopped, statIfAlive } from './proc';
 import { signalSession, terminateSession, waitForState } from './process-control';
+import { connectUnix } from './unix-socket';
 
 export interface LocalRuntimeOptions extends LaunchSettings {
   /** Holds one directory per session (state file, password, logs, scratch home); created 0700. */
   stateDir: string;
   logger: Logger;
-  /** From spawning Xvnc until its RFB port answers. */
+  /** From spawning Xvnc until its RFB socket answers. */
   startTimeoutMs?: number;
   /** Between SIGTERM and SIGKILL on stop. */
   stopGraceMs?: number;
@@ -50,7 +51,6 @@ export class LocalRuntime implements Runtime {
       log: this.log,
       register: (session) => this.book.set(session.file.name, session),
       watchExit: (session, part) => this.watchExit(session, part),
-      teardown: (session) => this.teardown(session),
     };
   }
 
@@ -125,7 +125,7 @@ export class LocalRuntime implements Runtime {
     const state = await this.observe(session);
     if (state !== 'running') throw new RuntimeError('invalid_state', `session ${name} is ${state ?? 'gone'}`);
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port: session.file.port });
+      const socket = connectUnix(session.paths.vncSocket);
       socket.setNoDelay(true);
       socket.once('connect', () => {
         socket.off('error', onError);
@@ -228,7 +228,11 @@ export class LocalRuntime implements Runtime {
     const name = session.file.name;
     return this.book.withLock(name, async () => {
       if (this.book.get(name) !== session || session.stopping) return;
-      // An app dies with its X server; then the X server is the cause worth reporting.
+      // An app dies with its X server; then the X server is the cause worth reporting. The app
+      // can notice first, while the dying X server has closed its sockets but is not yet a
+      // zombie, so give it a moment to be seen exiting.
+      const xvnc = session.children.xvnc;
+      if (noticed !== 'xvnc' && xvnc) await exited(xvnc, 300);
       const part = (await statIfAlive(session.file.xvnc)) === null ? 'xvnc' : noticed;
       const child = session.children[part];
       if (child && !session.exits[part]) await exited(child, 500);

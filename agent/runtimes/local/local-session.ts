@@ -20,23 +20,24 @@ export interface LocalSession {
   readonly children: Partial<Record<Part, ChildProcess>>;
   /** How each part exited, as the exit event told. */
   readonly exits: Partial<Record<Part, string>>;
+  /** Set when an older agent started it with Xvnc on this loopback TCP port: it is ended, not adopted. */
+  readonly tcpPort?: number;
 }
 
 /** A session this agent is starting: Xvnc runs, nothing else is known yet. */
 export function startingSession(
   spec: SessionSpec,
   paths: SessionPaths,
-  start: { port: number; xvnc: RecordedProcess; child: ChildProcess; home: string; abort: AbortController },
+  start: { xvnc: RecordedProcess; child: ChildProcess; home: string; abort: AbortController },
 ): LocalSession {
   return {
     file: {
-      version: 1,
+      version: 2,
       name: spec.name,
       user: spec.user,
       template: spec.template,
       state: 'starting',
       display: null,
-      port: start.port,
       xvnc: start.xvnc,
       app: null,
       home: start.home,
@@ -52,8 +53,20 @@ export function startingSession(
 }
 
 /** A session an earlier agent left, as its state file tells; none of its processes are our children. */
-export function recordedSession(file: LocalSessionFile, paths: SessionPaths): LocalSession {
-  return { file, paths, stopping: false, startAbort: new AbortController(), children: {}, exits: {} };
+export function recordedSession(
+  file: LocalSessionFile,
+  paths: SessionPaths,
+  tcpPort: number | null = null,
+): LocalSession {
+  return {
+    file,
+    paths,
+    stopping: false,
+    startAbort: new AbortController(),
+    children: {},
+    exits: {},
+    ...(tcpPort === null ? {} : { tcpPort }),
+  };
 }
 
 /** The process groups the session consists of. */

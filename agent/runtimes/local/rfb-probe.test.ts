@@ -1,9 +1,17 @@
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { scratchDir } from '../../../tests/support/scratch-dir';
 import { findFreePort } from './free-port';
 import { probeRfb, waitForRfb } from './rfb-probe';
 
 const servers: Server[] = [];
+
+function serveUnix(greeting: string, path: string): Promise<void> {
+  const server = createServer((socket) => socket.end(greeting));
+  servers.push(server);
+  return new Promise((resolve) => server.listen(path, () => resolve()));
+}
 
 function serve(greeting: string | null, port = 0): Promise<number> {
   const server = createServer((socket) => {
@@ -30,6 +38,26 @@ describe('probeRfb', () => {
     await expect(probeRfb(await serve('HTTP/1.1 400 \r\n'), 1000)).rejects.toThrow(/not an RFB server/);
     await expect(probeRfb(await serve(null), 200)).rejects.toThrow(/within 200 ms/);
     await expect(probeRfb(await findFreePort(), 1000)).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe('probeRfb on a Unix socket', () => {
+  const dir = scratchDir('ss-rfb-');
+
+  it('reads the banner from a socket path, and reports a missing one', async () => {
+    const path = join(dir(), 'vnc.sock');
+    await expect(probeRfb({ path }, 1000)).rejects.toThrow(/ENOENT/);
+    await serveUnix('RFB 003.008\n', path);
+    expect(await probeRfb({ path }, 1000)).toBe('RFB 003.008');
+  });
+
+  it('waits for the socket to appear', async () => {
+    const path = join(dir(), 'late.sock');
+    setTimeout(() => void serveUnix('RFB 003.008\n', path), 200);
+    expect(await waitForRfb({ path }, { timeoutMs: 3000, intervalMs: 50 })).toBe('RFB 003.008');
+    await expect(waitForRfb({ path: join(dir(), 'never.sock') }, { timeoutMs: 200 })).rejects.toThrow(
+      /RFB socket .*never\.sock did not answer.*ENOENT/,
+    );
   });
 });
 

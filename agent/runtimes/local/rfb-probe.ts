@@ -1,12 +1,24 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { connectUnix } from './unix-socket';
 
 const BANNER = /^RFB \d{3}\.\d{3}\n$/;
 
+/** Where an RFB server listens: a local session's Unix socket, or a TCP port on loopback. */
+export type RfbTarget = { path: string } | number;
+
+function describeTarget(target: RfbTarget): string {
+  return typeof target === 'number' ? `RFB port ${target}` : `RFB socket ${target.path}`;
+}
+
+function open(target: RfbTarget, host: string): Socket {
+  return typeof target === 'number' ? connect({ host, port: target }) : connectUnix(target.path);
+}
+
 /** Connects once and reads the 12-byte protocol banner, e.g. "RFB 003.008". */
-export function probeRfb(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<string> {
+export function probeRfb(target: RfbTarget, timeoutMs: number, host = '127.0.0.1'): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host, port });
+    const socket = open(target, host);
     let received = Buffer.alloc(0);
     const finish = (error: Error | null, banner?: string) => {
       clearTimeout(timer);
@@ -27,9 +39,9 @@ export function probeRfb(port: number, timeoutMs: number, host = '127.0.0.1'): P
   });
 }
 
-/** Polls until the port speaks RFB; the signal ends the wait early, e.g. when the server died. */
+/** Polls until the target speaks RFB; the signal ends the wait early, e.g. when the server died. */
 export async function waitForRfb(
-  port: number,
+  target: RfbTarget,
   options: { timeoutMs: number; intervalMs?: number; signal?: AbortSignal },
 ): Promise<string> {
   const deadline = Date.now() + options.timeoutMs;
@@ -37,7 +49,7 @@ export async function waitForRfb(
   while (Date.now() < deadline) {
     options.signal?.throwIfAborted();
     try {
-      return await probeRfb(port, Math.max(1, Math.min(2_000, deadline - Date.now())));
+      return await probeRfb(target, Math.max(1, Math.min(2_000, deadline - Date.now())));
     } catch (error) {
       lastError = error;
     }
@@ -49,5 +61,7 @@ export async function waitForRfb(
       throw error;
     }
   }
-  throw new Error(`RFB port ${port} did not answer within ${options.timeoutMs} ms: ${String(lastError)}`);
+  throw new Error(
+    `${describeTarget(target)} did not answer within ${options.timeoutMs} ms: ${String(lastError)}`,
+  );
 }

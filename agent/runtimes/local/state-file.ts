@@ -11,23 +11,33 @@ const RecordedProcess = z.strictObject({
 });
 export type RecordedProcess = z.infer<typeof RecordedProcess>;
 
-/** What survives an agent restart, so the next agent can adopt or clean up the session. */
-export const LocalSessionFile = z.strictObject({
-  version: z.literal(1),
+const sessionFields = {
   name: SessionName,
   user: Username,
   template: TemplateName,
   /** Stays 'starting' until the session answers RFB; a file left in it means the start never finished. */
   state: z.enum(['starting', 'running', 'hibernated']),
   display: z.number().int().min(0).nullable(),
-  port: z.number().int().min(1).max(65535),
   xvnc: RecordedProcess,
   app: RecordedProcess.nullable(),
   home: z.string().min(1),
   persistentHome: z.boolean(),
   createdAt: z.string(),
-});
+};
+
+/**
+ * What survives an agent restart, so the next agent can adopt or clean up the session. The RFB
+ * socket has no field: it is always the session dir's vnc.sock.
+ */
+export const LocalSessionFile = z.strictObject({ version: z.literal(2), ...sessionFields });
 export type LocalSessionFile = z.infer<typeof LocalSessionFile>;
+
+/** Written by agents whose Xvnc listened on a loopback TCP port; read only to end such sessions. */
+const TcpSessionFile = z.strictObject({
+  version: z.literal(1),
+  ...sessionFields,
+  port: z.number().int().min(1).max(65535),
+});
 
 /** Written to a temporary name and renamed, so a kill -9 mid-write never leaves half a file. */
 export async function writeStateFile(path: string, data: LocalSessionFile): Promise<void> {
@@ -43,7 +53,8 @@ export async function writeStateFile(path: string, data: LocalSessionFile): Prom
 }
 
 export type ReadStateResult =
-  | { ok: true; data: LocalSessionFile }
+  /** tcpPort: the session was started by an older agent and its Xvnc listens on this port. */
+  | { ok: true; data: LocalSessionFile; tcpPort: number | null }
   | { ok: false; reason: 'missing' | 'invalid'; message: string };
 
 export async function readStateFile(path: string): Promise<ReadStateResult> {
@@ -59,7 +70,9 @@ export async function readStateFile(path: string): Promise<ReadStateResult> {
   } catch (error) {
     return { ok: false, reason: 'invalid', message: (error as Error).message };
   }
-  const parsed = LocalSessionFile.safeParse(json);
+  const parsed = z.discriminatedUnion('version', [LocalSessionFile, TcpSessionFile]).safeParse(json);
   if (!parsed.success) return { ok: false, reason: 'invalid', message: z.prettifyError(parsed.error) };
-  return { ok: true, data: parsed.data };
+  if (parsed.data.version === 2) return { ok: true, data: parsed.data, tcpPort: null };
+  const { port, version: _v1, ...rest } = parsed.data;
+  return { ok: true, data: { version: 2, ...rest }, tcpPort: port };
 }

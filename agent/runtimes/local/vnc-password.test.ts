@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scratchDir } from '../../../tests/support/scratch-dir';
@@ -23,7 +23,30 @@ describe('writeVncPasswordFile', () => {
 
   it('reports a missing vncpasswd', async () => {
     await expect(
-      writeVncPasswordFile(join(dir(), 'd'), 'secret12', '/nonexistent/vncpasswd'),
+      writeVncPasswordFile(join(dir(), 'd'), 'secret12', { vncpasswdPath: '/nonexistent/vncpasswd' }),
     ).rejects.toThrow(/ENOENT/);
+  });
+
+  it('hands vncpasswd the password on stdin only, with none of the agent environment', async () => {
+    // A stand-in that records what it was given: argv, environment and stdin.
+    const fake = join(dir(), 'fake-vncpasswd');
+    const seen = join(dir(), 'seen');
+    await writeFile(
+      fake,
+      `#!/bin/sh\n{ echo "argv:$*"; env; echo "stdin:$(cat)"; } > ${seen}\nprintf 12345678\n`,
+      { mode: 0o700 },
+    );
+    process.env.STREAMSPACE_AGENT_TOKEN = 'agent-token-secret';
+    try {
+      await writeVncPasswordFile(join(dir(), 'e'), 'pw4stdin', { vncpasswdPath: fake });
+    } finally {
+      delete process.env.STREAMSPACE_AGENT_TOKEN;
+    }
+    const text = await readFile(seen, 'utf8');
+    expect(text).toContain('argv:-f\n');
+    expect(text).toContain('stdin:pw4stdin');
+    expect(text.split('\n').filter((line) => line.includes('pw4stdin'))).toEqual(['stdin:pw4stdin']);
+    expect(text).not.toContain('agent-token-secret');
+    expect(text).not.toContain('STREAMSPACE_');
   });
 });

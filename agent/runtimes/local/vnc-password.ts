@@ -4,21 +4,33 @@ import { writeFile } from 'node:fs/promises';
 /** VncAuth compares DES over at most 8 bytes; longer passwords would be silently cut. */
 export const VNC_PASSWORD_MAX = 8;
 
+export interface VncPasswdOptions {
+  vncpasswdPath?: string;
+  /**
+   * vncpasswd's whole environment. Never the agent's own: that may hold its token, and any process
+   * of this account can read a child's /proc/<pid>/environ.
+   */
+  env?: Record<string, string>;
+}
+
 /**
  * Writes the session password in the obfuscated form Xvnc's -rfbauth reads, using TigerVNC's own
  * `vncpasswd -f` so the format is whatever this Xvnc expects. The password goes over stdin, never
- * argv, where any local user could read it in /proc.
+ * argv or the environment, where other processes could read it in /proc.
  */
 export async function writeVncPasswordFile(
   path: string,
   password: string,
-  vncpasswdPath = 'vncpasswd',
+  options: VncPasswdOptions = {},
 ): Promise<void> {
   if (password.length === 0 || password.length > VNC_PASSWORD_MAX || /[\0\r\n]/.test(password)) {
     throw new Error(`a VNC password must be 1 to ${VNC_PASSWORD_MAX} characters without line breaks`);
   }
   const obfuscated = await new Promise<Buffer>((resolve, reject) => {
-    const child = spawn(vncpasswdPath, ['-f'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(options.vncpasswdPath ?? 'vncpasswd', ['-f'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: options.env ?? { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin' },
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

@@ -3,7 +3,7 @@ import { buildXvncArgs, isPortInUseFailure } from './xvnc-args';
 
 const input = {
   displayFd: 3,
-  port: 5901,
+  rfb: { unixSocket: 'vnc.sock' },
   passwordFile: '/s/passwd',
   xauthorityFile: '/s/Xauthority',
   desktopName: 'alice-xterm-0123abcd',
@@ -24,11 +24,20 @@ describe('buildXvncArgs', () => {
     expect(args.some((a) => /^:\d+$/.test(a))).toBe(false);
   });
 
-  it('binds RFB to loopback only on the given port', () => {
-    expect(args).toContain('-localhost');
-    expect(valueAfter(args, '-interface')).toBe('127.0.0.1');
-    expect(valueAfter(args, '-rfbport')).toBe('5901');
+  it('serves RFB on the private Unix socket and opens no TCP port at all', () => {
+    expect(valueAfter(args, '-rfbport')).toBe('-1');
+    expect(valueAfter(args, '-rfbunixpath')).toBe('vnc.sock');
+    expect(valueAfter(args, '-rfbunixmode')).toBe('0600');
     expect(valueAfter(args, '-nolisten')).toBe('tcp');
+    expect(args).not.toContain('-interface');
+  });
+
+  it('binds a stand-in for a pod port to loopback only', () => {
+    const tcp = buildXvncArgs({ ...input, rfb: { loopbackPort: 5901 } });
+    expect(tcp).toContain('-localhost');
+    expect(valueAfter(tcp, '-interface')).toBe('127.0.0.1');
+    expect(valueAfter(tcp, '-rfbport')).toBe('5901');
+    expect(tcp).not.toContain('-rfbunixpath');
   });
 
   it('requires VncAuth with the session password file', () => {
