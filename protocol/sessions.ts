@@ -47,3 +47,13 @@ export const ViewerTicket = z.object({
 export type ViewerTicket = z.infer<typeof ViewerTicket>;
 
 export const VncQuery = z.strictObject({ ticket: z.string().min(16).max(200) });
+
+/**
+ * `details` of a 403 quota_exceeded from POST /sessions, so a client can say the limit and keep
+ * Launch disabled until one of the user's live sessions ends.
+ */
+export const QuotaExceededDetails = z.object({
+  limit: z.number().int().min(0),
+  live: z.number().int().min(0),
+});
+export type QuotaExceededDetails = z.infer<typeof QuotaExceededDetails>;

@@ -118,9 +118,9 @@ describe('kubernetes runtime end to end: Chromium → noVNC → backend → agen
     );
     await eventually(async () => xvncFor(name).length === 0 || null, 20_000, 'the Xvnc to go with its pod');
     await viewer
-      .locator('[data-testid="viewer-status"][data-status="disconnected"]')
+      .locator('[data-testid="viewer-status"][data-status="hibernated"]')
       .waitFor({ timeout: 20_000 });
-    await expect.poll(() => viewer.locator('.viewer-overlay').textContent()).toContain('hibernated');
+    await expect.poll(() => viewer.locator('.viewer-overlay').textContent()).toContain('Hibernated');
     await expect.poll(() => viewer.locator('.viewer-id .badge').textContent()).toBe('Hibernated');
 
     // Wake: a new pod with a new Xvnc, and the open viewer comes back by itself.
@@ -144,6 +144,7 @@ describe('kubernetes runtime end to end: Chromium → noVNC → backend → agen
 
     // Terminate: nothing of the session is left in the cluster or on this host.
     await page.getByTestId(`terminate-${name}`).click();
+    await page.getByTestId(`terminate-dialog-${name}-confirm`).click();
     await page
       .locator(`[data-testid="session-row-${name}"][data-state="terminated"]`)
       .waitFor({ timeout: 30_000 });

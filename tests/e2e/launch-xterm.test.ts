@@ -67,6 +67,7 @@ describe('launch xterm end to end: Chromium → noVNC → backend → agent → 
     expect(consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
 
     await page.getByTestId(`terminate-${name}`).click();
+    await page.getByTestId(`terminate-dialog-${name}-confirm`).click();
     // The row shows terminated briefly before it leaves the list.
     await page
       .locator(`[data-testid="session-row-${name}"][data-state="terminated"]`)

@@ -4,6 +4,7 @@ import { describeError } from '../api/errors';
 import { useServices } from '../app/services-context';
 import { Logo } from '../ui/Logo';
 import { useAuth } from './auth-store';
+import { signInHint } from './sign-in-hint';
 
 function loginErrorMessage(error: unknown): string {
   if (isApiError(error) && error.status === 401) return 'Wrong username or password.';
@@ -17,9 +18,23 @@ export function LoginScreen() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [hint, setHint] = useState<string | null>(null);
   const usernameRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => usernameRef.current?.focus(), []);
+
+  useEffect(() => {
+    let cancelled = false;
+    bridge.getServer().then(
+      (server) => {
+        if (!cancelled) setHint(signInHint(server.mode));
+      },
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [bridge]);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -44,6 +59,11 @@ export function LoginScreen() {
           <p className="muted">Your apps, streamed to this screen.</p>
         </div>
         {notice && <p className="login-notice">{notice}</p>}
+        {hint && (
+          <p className="login-hint" data-testid="login-hint">
+            {hint}
+          </p>
+        )}
         <label className="field">
           <span>Username</span>
           <input

@@ -2,13 +2,17 @@ import { useState } from 'react';
 import type { TemplateDto } from '../../../protocol';
 import { useServices } from '../app/services-context';
 import { launchSession } from '../sessions/session-commands';
+import { useLaunchBlocked } from '../sessions/useQuota';
 
 export function TemplateCard({ template }: { template: TemplateDto }) {
   const services = useServices();
   const [launching, setLaunching] = useState(false);
+  // aria-disabled rather than disabled: the button stays focusable, so its tooltip can be read.
+  const blocked = useLaunchBlocked();
   const headingId = `template-${template.name}-title`;
 
   async function onLaunch() {
+    if (blocked) return;
     setLaunching(true);
     await launchSession(services, template);
     setLaunching(false);
@@ -42,6 +46,8 @@ export function TemplateCard({ template }: { template: TemplateDto }) {
           className="btn btn-primary"
           data-testid={`launch-${template.name}`}
           aria-label={`Launch ${template.displayName}`}
+          aria-disabled={blocked !== null}
+          title={blocked ?? undefined}
           disabled={launching}
           onClick={() => void onLaunch()}
         >

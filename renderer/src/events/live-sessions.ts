@@ -16,7 +16,7 @@ export function browserSocket(url: string, handlers: EventsSocketHandlers): Even
   const ws = new WebSocket(url);
   ws.onopen = () => handlers.onOpen();
   ws.onmessage = (event) => handlers.onMessage(event.data);
-  ws.onclose = () => handlers.onClose();
+  ws.onclose = (event) => handlers.onClose(event.code);
   return { send: (data) => ws.send(data), close: (code) => ws.close(code) };
 }
 

@@ -1,20 +1,23 @@
 import { useState } from 'react';
-import { allowedActions, type SessionDto } from '../../../protocol';
+import type { SessionDto } from '../../../protocol';
 import { useServices } from '../app/services-context';
 import { useTemplateTitle } from '../catalog/templates-store';
 import { relativeTime } from '../format/relative-time';
 import { StateBadge } from './StateBadge';
-import { actionLabel as labels, type SessionAction, actionStyle as styles } from './session-actions';
+import { actionLabel as labels, type RowAction, rowActions, actionStyle as styles } from './session-actions';
 import { runSessionAction } from './session-commands';
+import { TerminateButton } from './TerminateButton';
+import { useLaunchBlocked } from './useQuota';
 
 export function SessionRow({ session, now }: { session: SessionDto; now: number }) {
   const services = useServices();
   const title = useTemplateTitle(session.template);
-  const [busy, setBusy] = useState<SessionAction | null>(null);
+  const [busy, setBusy] = useState<RowAction | null>(null);
+  const quota = useLaunchBlocked();
   const { name, state } = session;
   const message = session.status.message;
 
-  async function run(action: SessionAction) {
+  async function run(action: RowAction) {
     setBusy(action);
     await runSessionAction(services, action, session);
     setBusy(null);
@@ -41,19 +44,36 @@ export function SessionRow({ session, now }: { session: SessionDto; now: number 
         )}
       </div>
       <div className="session-actions">
-        {allowedActions(state).map((action) => (
-          <button
-            key={action}
-            type="button"
-            className={styles[action]}
-            data-testid={`${action}-${name}`}
-            aria-label={`${labels[action]} ${name}`}
-            disabled={busy !== null}
-            onClick={() => void run(action)}
-          >
-            {busy === action && action !== 'open' ? `${labels[action]}…` : labels[action]}
-          </button>
-        ))}
+        {rowActions(state).map((action) =>
+          action === 'terminate' ? (
+            <TerminateButton
+              key={action}
+              session={session}
+              title={title}
+              className={styles.terminate}
+              disabled={busy !== null}
+              onBusy={(on) => setBusy(on ? 'terminate' : null)}
+            />
+          ) : (
+            <button
+              key={action}
+              type="button"
+              className={styles[action]}
+              data-testid={`${action}-${name}`}
+              aria-label={`${labels[action]} ${title} (${name})`}
+              // Relaunch starts a session, so the quota applies to it as to Launch.
+              aria-disabled={action === 'relaunch' && quota !== null}
+              title={action === 'relaunch' ? (quota ?? undefined) : undefined}
+              disabled={busy !== null}
+              onClick={() => {
+                if (action === 'relaunch' && quota !== null) return;
+                void run(action);
+              }}
+            >
+              {busy === action && action !== 'open' ? `${labels[action]}…` : labels[action]}
+            </button>
+          ),
+        )}
       </div>
     </li>
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allowedActions, SessionAction, SessionState } from '../../../protocol';
-import { actionLabel, actionStyle, isTransitional, stateLabel } from './session-actions';
+import { actionLabel, actionStyle, isTransitional, rowActions, stateLabel } from './session-actions';
 
 describe('row actions', () => {
   // The row shows allowedActions(state) in the policy's order; the policy itself is tested in protocol/.
@@ -18,8 +18,15 @@ describe('row actions', () => {
     expect(allowedActions(state)).toEqual(expected);
   });
 
+  it('offers Relaunch, not Open, for a session that failed or ended', () => {
+    expect(rowActions('failed')).toEqual(['relaunch', 'terminate']);
+    expect(rowActions('terminated')).toEqual(['relaunch']);
+    expect(rowActions('running')).toEqual(['open', 'hibernate', 'terminate']);
+    expect(rowActions('terminating')).toEqual([]);
+  });
+
   it('labels and styles every action', () => {
-    for (const action of SessionAction.options) {
+    for (const action of [...SessionAction.options, 'relaunch' as const]) {
       expect(actionLabel[action]).toBeTruthy();
       expect(actionStyle[action]).toMatch(/^btn/);
     }

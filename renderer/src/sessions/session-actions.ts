@@ -1,16 +1,29 @@
-import type { SessionAction, SessionState } from '../../../protocol';
+import { allowedActions, type SessionAction, type SessionState } from '../../../protocol';
 
 // Which actions a state allows is the protocol's one policy (allowedActions); this is how they look.
 export type { SessionAction } from '../../../protocol';
 
-export const actionLabel: Record<SessionAction, string> = {
+/**
+ * What a row offers: the protocol's actions, plus Relaunch (a new session of the same template)
+ * for a session that can never run again, since Open would show nothing.
+ */
+export type RowAction = SessionAction | 'relaunch';
+
+export function rowActions(state: SessionState): readonly RowAction[] {
+  const actions = allowedActions(state);
+  return state === 'failed' || state === 'terminated' ? ['relaunch', ...actions] : actions;
+}
+
+export const actionLabel: Record<RowAction, string> = {
+  relaunch: 'Relaunch',
   open: 'Open',
   hibernate: 'Hibernate',
   wake: 'Wake',
   terminate: 'Terminate',
 };
 
-export const actionStyle: Record<SessionAction, string> = {
+export const actionStyle: Record<RowAction, string> = {
+  relaunch: 'btn btn-primary',
   open: 'btn btn-primary',
   hibernate: 'btn',
   wake: 'btn',

@@ -1,49 +1,38 @@
 import { useEffect, useRef, useState } from 'react';
+import { canPerform } from '../../../protocol';
 import { StateBadge } from '../sessions/StateBadge';
 import { useSessions } from '../sessions/sessions-store';
+import { TerminateButton } from '../sessions/TerminateButton';
 import { Logo } from '../ui/Logo';
-import type { ViewerStatus } from './readiness';
+import { ConnectionStatus } from './ConnectionStatus';
+import { useRelaunch } from './useRelaunch';
+import { useViewerStats } from './useViewerStats';
+import { useViewerTitle } from './useViewerTitle';
 import { useVncViewer } from './useVncViewer';
-
-const statusText: Record<ViewerStatus, string> = {
-  connecting: 'Connecting',
-  connected: 'Connected',
-  disconnected: 'Disconnected',
-  error: 'Error',
-};
+import { ViewerOverlay } from './ViewerOverlay';
 
 export function ViewerScreen({ name }: { name: string }) {
   const screenRef = useRef<HTMLDivElement>(null);
-  const { view, reconnect } = useVncViewer(name, screenRef);
-  const state = useSessions((s) => s.byName[name]?.session.state);
-  const canReconnect = view.status === 'disconnected' || view.status === 'error';
-
-  useEffect(() => {
-    document.title = name;
-  }, [name]);
+  const { view, connect } = useVncViewer(name, screenRef);
+  const session = useSessions((s) => s.byName[name]?.session);
+  const title = useViewerTitle(name, session?.template);
+  const stats = useViewerStats(view.status, screenRef);
+  const relaunch = useRelaunch(session);
 
   return (
     <div className={`viewer viewer-${view.status}`}>
       <div className="viewer-bar">
         <div className="viewer-id">
           <Logo size={18} />
-          <span className="viewer-name">{name}</span>
-          {state && <StateBadge state={state} />}
+          <span className="viewer-name" data-testid="viewer-title" title={name}>
+            {title}
+          </span>
+          {session && <StateBadge state={session.state} />}
         </div>
         <div className="viewer-conn">
-          <span className={`conn conn-${view.status}`} data-testid="viewer-status" data-status={view.status}>
-            <span className="dot" aria-hidden="true" />
-            {statusText[view.status]}
-          </span>
-          {canReconnect && (
-            <button
-              type="button"
-              className="btn btn-small btn-primary"
-              data-testid="viewer-reconnect"
-              onClick={reconnect}
-            >
-              Reconnect
-            </button>
+          <ConnectionStatus status={view.status} stats={stats} />
+          {session && canPerform(session.state, 'terminate') && (
+            <TerminateButton session={session} title={title} className="btn btn-small btn-ghost-dark" />
           )}
           <FullscreenButton />
         </div>
@@ -51,10 +40,7 @@ export function ViewerScreen({ name }: { name: string }) {
       <div className="viewer-stage">
         <div className="viewer-screen" data-testid="viewer-screen" ref={screenRef} />
         {view.status !== 'connected' && (
-          <div className="viewer-overlay" role="status" aria-live="polite">
-            {view.status === 'connecting' && <span className="spinner" aria-hidden="true" />}
-            <p className={view.status === 'error' ? 'overlay-error' : undefined}>{view.message}</p>
-          </div>
+          <ViewerOverlay view={view} state={session?.state} onConnect={connect} relaunch={relaunch} />
         )}
       </div>
     </div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { disconnectMessage, readiness, waitingMessage } from './readiness';
+import { asleepMessage, endedMessage, readiness, waitingMessage } from './readiness';
 
 describe('readiness', () => {
   it('connects to running or unknown sessions', () => {
@@ -8,9 +8,12 @@ describe('readiness', () => {
   });
 
   it('waits for sessions on their way up', () => {
-    for (const state of ['pending', 'starting', 'hibernated', 'hibernating', 'waking'] as const) {
-      expect(readiness(state)).toBe('wait');
-    }
+    for (const state of ['pending', 'starting', 'waking'] as const) expect(readiness(state)).toBe('wait');
+  });
+
+  it('lets hibernating and hibernated sessions sleep rather than wait on them', () => {
+    expect(readiness('hibernating')).toBe('asleep');
+    expect(readiness('hibernated')).toBe('asleep');
   });
 
   it('gives up on ended and failed sessions', () => {
@@ -26,10 +29,11 @@ describe('messages', () => {
     expect(waitingMessage('starting')).toMatch(/Starting/);
   });
 
-  it('explains a disconnect from the session state', () => {
-    expect(disconnectMessage('hibernated', true)).toMatch(/hibernated/);
-    expect(disconnectMessage('terminated', true)).toMatch(/ended/);
-    expect(disconnectMessage('running', false)).toBe('The connection was lost.');
-    expect(disconnectMessage('running', true)).toBe('Disconnected.');
+  it('names the sleep and the end', () => {
+    expect(asleepMessage('hibernating')).toBe('Hibernating…');
+    expect(asleepMessage('hibernated')).toBe('Hibernated');
+    expect(endedMessage('terminated', '')).toBe('The session has ended.');
+    expect(endedMessage('failed', 'no image')).toBe('The session failed: no image');
+    expect(endedMessage('failed', '')).toBe('The session failed.');
   });
 });

@@ -1,12 +1,25 @@
 import type { SessionState } from '../../../protocol';
 
-export type ViewerStatus = 'connecting' | 'connected' | 'disconnected' | 'error';
+/**
+ * What the viewer shows. `reconnecting` retries by itself; `hibernated`, `ended` and `failed` come
+ * from the session's state and each offer their own next step (Wake, Relaunch); `disconnected`
+ * and `error` wait for the user to press Reconnect.
+ */
+export type ViewerStatus =
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'hibernated'
+  | 'ended'
+  | 'failed'
+  | 'disconnected'
+  | 'error';
 
-export type Readiness = 'connect' | 'wait' | 'ended' | 'failed';
+export type Readiness = 'connect' | 'wait' | 'asleep' | 'ended' | 'failed';
 
 /**
  * Whether a session in `state` can be viewed now, after a wait (the server holds the VNC socket
- * until it runs), or never; the viewer connects at once in the first two cases.
+ * until it runs), only once woken, or never.
  */
 export function readiness(state: SessionState | undefined): Readiness {
   switch (state) {
@@ -16,10 +29,11 @@ export function readiness(state: SessionState | undefined): Readiness {
       return 'connect';
     case 'pending':
     case 'starting':
-    case 'hibernating':
-    case 'hibernated':
     case 'waking':
       return 'wait';
+    case 'hibernating':
+    case 'hibernated':
+      return 'asleep';
     case 'terminating':
     case 'terminated':
       return 'ended';
@@ -42,18 +56,12 @@ export function waitingMessage(state: SessionState | undefined): string {
   }
 }
 
-/** Why the VNC connection ended, as best the session's state tells. */
-export function disconnectMessage(state: SessionState | undefined, clean: boolean): string {
-  switch (state) {
-    case 'hibernating':
-    case 'hibernated':
-      return 'The session was hibernated.';
-    case 'terminating':
-    case 'terminated':
-      return 'The session has ended.';
-    case 'failed':
-      return 'The session failed.';
-    default:
-      return clean ? 'Disconnected.' : 'The connection was lost.';
-  }
+export function asleepMessage(state: SessionState | undefined): string {
+  return state === 'hibernating' ? 'Hibernating…' : 'Hibernated';
+}
+
+/** Why the session can never be viewed again, for a session that ended or failed. */
+export function endedMessage(state: SessionState | undefined, reason: string): string {
+  if (state === 'failed') return reason ? `The session failed: ${reason}` : 'The session failed.';
+  return 'The session has ended.';
 }

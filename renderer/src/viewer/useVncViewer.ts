@@ -46,6 +46,7 @@ export function useVncViewer(name: string, screenRef: RefObject<HTMLDivElement |
     };
   }, [name, api, bridge, screenRef]);
 
-  const reconnect = useCallback(() => connectionRef.current?.connect(), []);
-  return { view, reconnect };
+  // Reconnect and Wake are one thing: a fresh ticket and socket, which wakes a hibernated session.
+  const connect = useCallback(() => connectionRef.current?.connect(), []);
+  return { view, connect };
 }

@@ -1,69 +1,6 @@
-import type { RfbEventMap, RfbOptions } from '@novnc/novnc';
-import { describe, expect, it, vi } from 'vitest';
-import type { SessionDto, SessionState } from '../../../protocol';
-import { fakeApi, sessionDto } from '../testing/fakes';
-import { createViewerConnection, type RfbLike, type ViewerView } from './viewer-connection';
-
-const NAME = 'ada-firefox-0123abcd';
-const TICKET = { ticket: 'T1cket-0123456789abcdef', expiresAt: '2025-01-01T12:00:30Z', vncPassword: 'pw' };
-
-class FakeRfb implements RfbLike {
-  scaleViewport = false;
-  resizeSession = false;
-  focusOnClick = false;
-  readonly listeners = new Map<string, ((event: unknown) => void)[]>();
-  focus = vi.fn();
-  disconnect = vi.fn(() => this.emit('disconnect', { clean: true }));
-
-  constructor(
-    readonly url: string | WebSocket,
-    readonly options: RfbOptions,
-  ) {}
-
-  addEventListener<K extends keyof RfbEventMap>(type: K, listener: (event: RfbEventMap[K]) => void): void {
-    const list = this.listeners.get(type) ?? [];
-    list.push(listener as (event: unknown) => void);
-    this.listeners.set(type, list);
-  }
-
-  emit<K extends keyof RfbEventMap>(type: K, detail: RfbEventMap[K]['detail']): void {
-    for (const listener of this.listeners.get(type) ?? []) listener({ detail });
-  }
-}
-
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
-
-function setup(initial: SessionState | null, openSocket?: (url: string) => WebSocket) {
-  const api = fakeApi();
-  api.viewerTicket.mockResolvedValue(TICKET);
-  const store: { session: SessionDto | undefined } = {
-    session: initial ? sessionDto(NAME, initial) : undefined,
-  };
-  const rfbs: FakeRfb[] = [];
-  const views: ViewerView[] = [];
-  const onSession = vi.fn();
-  const connection = createViewerConnection({
-    name: NAME,
-    api,
-    baseUrl: async () => 'http://127.0.0.1:9000',
-    loadRfb: async () => (_target, url, options) => {
-      const rfb = new FakeRfb(url, options);
-      rfbs.push(rfb);
-      return rfb;
-    },
-    target: () => ({}) as HTMLElement,
-    session: () => store.session,
-    onSession,
-    onView: (view) => views.push(view),
-    ...(openSocket ? { openSocket } : {}),
-  });
-  const setState = (state: SessionState, message = '') => {
-    store.session = sessionDto(NAME, state, { status: { phase: state, message } });
-    connection.sessionChanged();
-  };
-  const last = () => views.at(-1);
-  return { api, store, rfbs, views, last, connection, setState, onSession };
-}
+import { describe, expect, it } from 'vitest';
+import { sessionDto } from '../testing/fakes';
+import { type FakeRfb, flush, NAME, setupViewer as setup } from './viewer-testing';
 
 describe('viewer connection', () => {
   it('shows why the server closed the stream, such as a port-forward error', async () => {
@@ -86,9 +23,10 @@ describe('viewer connection', () => {
     channel.dispatchEvent(closed);
     rfb.emit('disconnect', { clean: false });
     expect(last()).toEqual({
-      status: 'disconnected',
-      message: 'The connection was lost. (stream error: port-forward to pod p failed: connection refused)',
+      status: 'reconnecting',
+      message: 'Reconnecting… (stream error: port-forward to pod p failed: connection refused)',
     });
+    connection.dispose();
   });
 
   it('asks for one ticket and connects at once, with the password as a credential', async () => {
@@ -148,7 +86,7 @@ describe('viewer connection', () => {
     const ended = setup('terminated');
     ended.connection.connect();
     await flush();
-    expect(ended.last()).toEqual({ status: 'error', message: 'The session has ended.' });
+    expect(ended.last()).toEqual({ status: 'ended', message: 'The session has ended.' });
     expect(ended.api.viewerTicket).not.toHaveBeenCalled();
 
     const failed = setup('failed');
@@ -156,7 +94,7 @@ describe('viewer connection', () => {
       status: { phase: 'failed', message: 'image not found' },
     });
     failed.connection.connect();
-    expect(failed.last()).toEqual({ status: 'error', message: 'The session failed: image not found' });
+    expect(failed.last()).toEqual({ status: 'failed', message: 'The session failed: image not found' });
   });
 
   it('gives up waiting when the session fails meanwhile', async () => {
@@ -164,25 +102,8 @@ describe('viewer connection', () => {
     connection.connect();
     await flush();
     setState('failed', 'no image');
-    expect(last()).toEqual({ status: 'error', message: 'The session failed: no image' });
+    expect(last()).toEqual({ status: 'failed', message: 'The session failed: no image' });
     expect(rfbs[0]?.disconnect).toHaveBeenCalled();
-  });
-
-  it('explains a disconnect from the session state and comes back when it runs again', async () => {
-    const { api, rfbs, last, connection, setState } = setup('running');
-    connection.connect();
-    await flush();
-    rfbs[0]?.emit('connect', {});
-    setState('hibernating');
-    rfbs[0]?.emit('disconnect', { clean: true });
-    expect(last()).toEqual({ status: 'disconnected', message: 'The session was hibernated.' });
-    setState('hibernated');
-    setState('waking');
-    expect(rfbs).toHaveLength(1);
-    setState('running');
-    await flush();
-    expect(rfbs).toHaveLength(2);
-    expect(api.viewerTicket).toHaveBeenCalledTimes(2);
   });
 
   it('reports refused connections as errors and reconnects with a new ticket', async () => {
