@@ -6,7 +6,7 @@ import {
   type ServerInfo,
   type SessionDto,
 } from '../protocol';
-import type { FetchLike } from './auth-session';
+import type { FetchLike, RenewalTimers } from './auth-session';
 import {
   Connection,
   type ConnectionLogger,
@@ -45,6 +45,10 @@ export interface AppControllerOptions {
   /** Same profile, new URL (the local stack restarted on another port). */
   onServerMoved?: (server: ServerInfo) => void;
   onSessionLaunched?: (session: SessionDto) => void;
+  /** Renews sign-ins in the background (realTimers in the app). */
+  renewalTimers?: RenewalTimers;
+  /** A remote sign-in could not be renewed: the user has to sign in again. */
+  onSignInNeeded?: (profile: Profile) => void;
   /** A tray action failed; there is no window to show it in. */
   notify?: (title: string, message: string) => void;
   /** The kubeconfig contexts a settings page can offer; none unless the adapter can read them. */
@@ -82,8 +86,8 @@ export class AppController {
   }
 
   /** Quit: nothing may restart the stack after this. */
-  shutdown(): Promise<void> {
-    return this.connection.shutdown();
+  shutdown(options: { terminateSessions?: boolean } = {}): Promise<void> {
+    return this.connection.shutdown(options);
   }
 
   currentServer(): ServerInfo | null {

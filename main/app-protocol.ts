@@ -7,6 +7,13 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
 
 /**
+ * The OS-level scheme of deep links (`streamspace://launch/<template>`), registered by
+ * electron-builder.yml's `protocols`. Unlike app://, no page is ever served from it: a link is only
+ * parsed (launch-args.ts) and acted on after the user confirms.
+ */
+export const DEEP_LINK_SCHEME = 'streamspace';
+
+/**
  * Standard + secure gives the renderer a real origin (storage, fetch, module scripts) instead of
  * file://, which would share one origin with every file on disk.
  */

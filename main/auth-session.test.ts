@@ -1,33 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { apiPath, routes } from '../protocol';
 import { AuthSession } from './auth-session';
-import { LOCAL_ADMIN_PASSWORD_ACCOUNT, memoryCredentialStore } from './credentials';
+import { accountEntry, LOCAL_ADMIN_ACCOUNT, memoryCredentialStore } from './credentials';
 import { CodedError } from './errors';
-import { FakeControlPlane } from './testing/fake-control-plane';
-
-const BASE = 'http://127.0.0.1:4100';
-
-function setup(mode: 'local' | 'remote' = 'remote', secrets: Record<string, string> = {}) {
-  let now = Date.UTC(2025, 0, 1);
-  const clock = {
-    now: () => now,
-    advance: (ms: number) => {
-      now += ms;
-    },
-  };
-  const server = new FakeControlPlane(BASE, clock.now);
-  const credentials = memoryCredentialStore(secrets);
-  const warn = vi.fn();
-  const auth = new AuthSession({
-    fetch: server.fetch,
-    baseUrl: BASE,
-    profile: { id: mode === 'local' ? 'local' : 'work', mode },
-    credentials,
-    now: clock.now,
-    log: { warn },
-  });
-  return { server, credentials, auth, clock, warn };
-}
+import { ACCOUNT, BASE, localAdmin, setup, stored } from './testing/auth-harness';
 
 describe('AuthSession', () => {
   it('logs in, keeps the access token in memory and the refresh token in the keychain', async () => {
@@ -37,7 +13,7 @@ describe('AuthSession', () => {
     const state = await auth.login({ username: 'admin', password: 'admin-pw' });
     expect(state).toMatchObject({ accessToken: 'access-1', user: { username: 'admin' } });
     expect(state).not.toHaveProperty('refreshToken');
-    expect(credentials.snapshot()).toEqual({ 'refresh-token:work': 'refresh-1' });
+    expect(credentials.snapshot()).toEqual(stored('refresh-1'));
     expect(server.calls[0]).toMatchObject({
       method: 'POST',
       path: apiPath(routes.login),
@@ -81,7 +57,7 @@ describe('AuthSession', () => {
       path: apiPath(routes.refresh),
       body: { refreshToken: 'refresh-1' },
     });
-    expect(credentials.snapshot()).toEqual({ 'refresh-token:work': 'refresh-2' });
+    expect(credentials.snapshot()).toEqual(stored('refresh-2'));
   });
 
   it('shares one refresh among concurrent callers, since refresh tokens rotate', async () => {
@@ -136,20 +112,21 @@ describe('AuthSession', () => {
     const restarted = new AuthSession({
       fetch: first.server.fetch,
       baseUrl: BASE,
-      profile: { id: 'work', mode: 'remote' },
+      profile: { id: 'work', mode: 'remote', url: BASE },
+      lastUsername: 'admin',
       credentials: first.credentials,
       now: first.clock.now,
     });
     expect(restarted.state()).toBeNull();
     expect(await restarted.resume()).toMatchObject({ accessToken: 'access-2' });
-    expect(first.credentials.snapshot()).toEqual({ 'refresh-token:work': 'refresh-2' });
+    expect(first.credentials.snapshot()).toEqual(stored('refresh-2'));
   });
 
   it('resumes to null with no stored token, or a revoked one', async () => {
     const { server, credentials, auth } = setup();
     expect(await auth.resume()).toBeNull();
     expect(server.calls).toHaveLength(0);
-    await credentials.set('refresh-token:work', 'stale');
+    await credentials.set(ACCOUNT, JSON.stringify({ refreshToken: 'stale' }));
     expect(await auth.resume()).toBeNull();
     expect(credentials.snapshot()).toEqual({});
   });
@@ -190,13 +167,13 @@ describe('AuthSession', () => {
 
   describe('local profile', () => {
     it('logs in as admin with the password from the keychain', async () => {
-      const { server, auth } = setup('local', { [LOCAL_ADMIN_PASSWORD_ACCOUNT]: 'admin-pw' });
+      const { server, auth } = setup('local', localAdmin('admin-pw'));
       expect(await auth.loginLocal()).toMatchObject({ user: { username: 'admin' } });
       expect(server.calls[0]?.body).toEqual({ username: 'admin', password: 'admin-pw' });
     });
 
     it('signs in again by itself after a logout or a revoked token', async () => {
-      const { server, auth, clock } = setup('local', { [LOCAL_ADMIN_PASSWORD_ACCOUNT]: 'admin-pw' });
+      const { server, auth, clock } = setup('local', localAdmin('admin-pw'));
       await auth.logout();
       expect(await auth.accessToken()).toBe('access-1');
       server.revokeAllRefreshTokens();
@@ -220,5 +197,34 @@ describe('AuthSession', () => {
     expect(await auth.accessToken()).toBe('access-1');
     clock.advance(2_000);
     expect(await auth.accessToken()).toBe('access-2');
+  });
+
+  describe('keychain account', () => {
+    it('resumes nobody when no one has signed in on the profile yet', async () => {
+      const { server, auth } = setup('remote', stored('refresh-1'), {});
+      expect(await auth.resume()).toBeNull();
+      expect(server.calls).toHaveLength(0);
+    });
+
+    it('keeps the token under the user who signed in, and forgets the previous user', async () => {
+      const { server, credentials, auth, onSignedIn } = setup('remote', stored('old'), {
+        lastUsername: 'admin',
+      });
+      server.users.set('alice', 'alice-pw');
+      await auth.login({ username: 'alice', password: 'alice-pw' });
+      expect(credentials.snapshot()).toEqual(accountEntry(`alice@${BASE}`, { refreshToken: 'refresh-1' }));
+      expect(onSignedIn).toHaveBeenCalledWith('alice');
+    });
+
+    it('keeps the local admin password when the local sign-in is forgotten', async () => {
+      const { credentials, auth } = setup('local', localAdmin('admin-pw'));
+      await auth.loginLocal();
+      expect(JSON.parse(credentials.snapshot()[LOCAL_ADMIN_ACCOUNT] ?? '')).toEqual({
+        adminPassword: 'admin-pw',
+        refreshToken: 'refresh-1',
+      });
+      await auth.logout();
+      expect(credentials.snapshot()).toEqual(localAdmin('admin-pw'));
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { credentialAccount, secretVault } from './credentials';
 import { connected, setup, teardown, until } from './testing/controller-harness';
 import { session } from './testing/fixtures';
 
@@ -50,18 +51,21 @@ describe('Connection (through AppController)', () => {
   });
 
   it('resumes a remote profile from the keychain', async () => {
-    const { controller, store, remote, credentials } = await setup({ active: 'work' });
+    const { controller, store, remote, credentials, profiles } = await setup({ active: 'work' });
     const pair = (await (
       await remote.fetch(`${remote.baseUrl}${remote.pathOf('login')}`, {
         method: 'POST',
         body: JSON.stringify({ username: 'alice', password: 'alice-pw' }),
       })
     ).json()) as { refreshToken: string };
-    await credentials.set('refresh-token:work', pair.refreshToken);
+    // The last start signed alice in: the profile names her, the keychain holds her token.
+    const account = credentialAccount('alice', remote.baseUrl);
+    await secretVault(credentials).update(account, { refreshToken: pair.refreshToken });
+    await profiles.rememberUser('work', 'alice');
     await controller.start();
     const state = await until(store, connected);
     expect(state.templates.map((t) => t.name)).toEqual(['code']);
-    expect(await credentials.get('refresh-token:work')).not.toBe(pair.refreshToken);
+    expect((await secretVault(credentials).read(account)).refreshToken).not.toBe(pair.refreshToken);
     await controller.shutdown();
   });
 

@@ -1,7 +1,7 @@
 import type { ApiClient, ServerInfo } from '../protocol';
 import { signedInClient } from './api';
-import { AuthSession, type FetchLike } from './auth-session';
-import type { CredentialStore } from './credentials';
+import { AuthSession, type FetchLike, type RenewalTimers } from './auth-session';
+import { type CredentialStore, LOCAL_PROFILE_URL } from './credentials';
 import { CodedError } from './errors';
 import type { Profile, ProfileStore } from './profiles';
 import type { StackState } from './stack-supervisor';
@@ -11,7 +11,8 @@ import type { Store } from './tray-store';
 /** The part of StackSupervisor the connection uses. */
 export interface StackLike {
   start(): Promise<void>;
-  stop(): Promise<void>;
+  /** `terminateSessions`: quitting with "terminate sessions on quit" chosen. */
+  stop(options?: { terminateSessions?: boolean }): Promise<void>;
   getState(): StackState;
   subscribe(listener: (state: StackState) => void): () => void;
 }
@@ -51,6 +52,10 @@ export interface ConnectionOptions {
   onProfileSwitched?: (profile: Profile) => void;
   /** Same profile, new URL (the local stack restarted on another port). */
   onServerMoved?: (server: ServerInfo) => void;
+  /** Renews sign-ins in the background; tests that drive a clock leave it out. */
+  renewalTimers?: RenewalTimers;
+  /** A remote sign-in ended without the user asking (renewal refused): ask them to sign in again. */
+  onSignInNeeded?: (profile: Profile) => void;
 }
 
 export function summary(profile: Profile): ProfileSummary {
@@ -89,10 +94,11 @@ export class Connection {
   }
 
   /** Quit: nothing may restart the stack after this. */
-  async shutdown(): Promise<void> {
+  async shutdown(options: { terminateSessions?: boolean } = {}): Promise<void> {
     this.generation += 1;
     this.current?.feed.stop();
-    await this.stack?.stop();
+    this.current?.auth.dispose();
+    await this.stack?.stop(options);
   }
 
   currentServer(): ServerInfo | null {
@@ -139,6 +145,7 @@ export class Connection {
     const generation = ++this.generation;
     this.profile = profile;
     this.current?.feed.stop();
+    this.current?.auth.dispose();
     this.current = null;
     this.server = null;
     this.options.store.set({
@@ -228,12 +235,29 @@ export class Connection {
     const profile = this.profile;
     const previous = this.server;
     this.current?.feed.stop();
+    this.current?.auth.dispose();
     const auth = new AuthSession({
       fetch: this.options.fetch,
       baseUrl,
-      profile: { id: profile.id, mode: profile.mode },
+      profile: {
+        id: profile.id,
+        mode: profile.mode,
+        url: profile.mode === 'remote' ? profile.url : LOCAL_PROFILE_URL,
+      },
+      lastUsername: profile.mode === 'remote' ? profile.username : undefined,
+      onSignedIn: (username) => {
+        if (profile.mode !== 'remote') return;
+        this.options.profiles
+          .rememberUser(profile.id, username)
+          .catch((error: unknown) => this.options.log?.warn({ error: messageOf(error) }, 'profile save'));
+      },
+      onSignInLost: () => {
+        if (profile.mode === 'remote' && generation === this.generation)
+          this.options.onSignInNeeded?.(profile);
+      },
       credentials: this.options.credentials,
       log: this.options.log,
+      timers: this.options.renewalTimers,
     });
     const link: Link & { feed: FeedLike } = {
       baseUrl,

@@ -6,7 +6,13 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type CredentialStore, memoryCredentialStore, withFallback } from './credentials';
+import {
+  type CredentialStore,
+  credentialAccount,
+  memoryCredentialStore,
+  secretVault,
+  withFallback,
+} from './credentials';
 import { CodedError } from './errors';
 
 const onPath = (binary: string) =>
@@ -43,6 +49,50 @@ describe('memoryCredentialStore', () => {
     await store.delete('a');
     expect(await store.get('a')).toBeNull();
     expect(store.snapshot()).toEqual({ b: '3' });
+  });
+});
+
+describe('secretVault', () => {
+  it('keeps each field of an account and deletes the entry once it is empty', async () => {
+    const store = memoryCredentialStore();
+    const vault = secretVault(store);
+    const account = credentialAccount('admin', 'local');
+    expect(account).toBe('admin@local');
+    await vault.update(account, { adminPassword: 'pw' });
+    await vault.update(account, { refreshToken: 'r1' });
+    await vault.update(account, { refreshToken: 'r2' });
+    expect(await vault.read(account)).toEqual({ adminPassword: 'pw', refreshToken: 'r2' });
+    await vault.update(account, { refreshToken: null });
+    expect(JSON.parse(store.snapshot()[account] ?? '')).toEqual({ adminPassword: 'pw' });
+    await vault.update(account, { adminPassword: null });
+    expect(store.snapshot()).toEqual({});
+  });
+
+  it('loses no field when two writers update one account at once', async () => {
+    const store = memoryCredentialStore();
+    const slow: CredentialStore = {
+      get: async (a) => {
+        await new Promise((r) => setTimeout(r, 5));
+        return store.get(a);
+      },
+      set: (a, s) => store.set(a, s),
+      delete: (a) => store.delete(a),
+    };
+    // Two separate callers, as the supervisor and the sign-in are: they share the vault of the store.
+    await Promise.all([
+      secretVault(slow).update('admin@local', { adminPassword: 'pw' }),
+      secretVault(slow).update('admin@local', { refreshToken: 'r' }),
+    ]);
+    expect(await secretVault(slow).read('admin@local')).toEqual({ adminPassword: 'pw', refreshToken: 'r' });
+  });
+
+  it('reads a foreign or broken entry as empty and overwrites it', async () => {
+    const store = memoryCredentialStore({ 'a@b': 'not json', 'c@d': '{"other":1}' });
+    const vault = secretVault(store);
+    expect(await vault.read('a@b')).toEqual({});
+    expect(await vault.read('c@d')).toEqual({});
+    await vault.update('a@b', { refreshToken: 't' });
+    expect(await vault.read('a@b')).toEqual({ refreshToken: 't' });
   });
 });
 
@@ -136,12 +186,13 @@ describe.skipIf(missing.length > 0)(
         env,
       );
 
-    it('stores and reads secrets', async () => {
+    it('stores, reads and replaces secrets under StreamSpace / <username>@<profile URL>', async () => {
       expect(await inKeyringSession('write')).toEqual({
         phase: 'write',
-        admin: 'pä$$wörd with spaces',
-        refresh: 'refresh-2',
-        missing: null,
+        local: { adminPassword: 'pä$$wörd with spaces', refreshToken: 'local-refresh' },
+        remote: { refreshToken: 'refresh-2' },
+        missing: {},
+        accounts: ['admin@local', 'alice@https://streamspace.example.com'],
       });
       expect(existsSync(join(home, 'data', 'keyrings', 'login.keyring'))).toBe(true);
     });
@@ -149,9 +200,11 @@ describe.skipIf(missing.length > 0)(
     it('reads them back from the keyring file in a new session, and deletes them', async () => {
       expect(await inKeyringSession('read-delete')).toEqual({
         phase: 'read-delete',
-        admin: 'pä$$wörd with spaces',
-        refresh: 'refresh-2',
-        refreshAfterDelete: null,
+        local: { adminPassword: 'pä$$wörd with spaces', refreshToken: 'local-refresh' },
+        remote: { refreshToken: 'refresh-2' },
+        // The last field gone takes the entry with it; the admin password outlives the sign-in.
+        remoteAfterDelete: null,
+        localAfterDelete: { adminPassword: 'pä$$wörd with spaces' },
       });
     });
 
@@ -161,7 +214,7 @@ describe.skipIf(missing.length > 0)(
         DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(home, 'no-bus')}`,
       });
       expect(result.error).toMatchObject({ code: 'keychain_unavailable' });
-      expect(String((result.error as { message: string }).message)).toContain('local-admin-password');
+      expect(String((result.error as { message: string }).message)).toContain('admin@local');
     });
   },
 );

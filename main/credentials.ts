@@ -1,9 +1,15 @@
 import { AsyncEntry, type LinuxStore } from '@napi-rs/keyring';
+import { z } from 'zod';
 import { CodedError } from './errors';
 
-export const CREDENTIAL_SERVICE = 'StreamSpace Desktop';
-export const LOCAL_ADMIN_PASSWORD_ACCOUNT = 'local-admin-password';
-export const refreshTokenAccount = (profileId: string) => `refresh-token:${profileId}`;
+export const CREDENTIAL_SERVICE = 'StreamSpace';
+/** The local stack moves to a new port at every launch, so its accounts name it by this, not a URL. */
+export const LOCAL_PROFILE_URL = 'local';
+export const LOCAL_ADMIN_USERNAME = 'admin';
+
+/** One keychain entry per user and server: `<username>@<profile URL>`. */
+export const credentialAccount = (username: string, profileUrl: string) => `${username}@${profileUrl}`;
+export const LOCAL_ADMIN_ACCOUNT = credentialAccount(LOCAL_ADMIN_USERNAME, LOCAL_PROFILE_URL);
 
 export interface CredentialStore {
   get(account: string): Promise<string | null>;
@@ -15,8 +21,9 @@ export interface CredentialStore {
 export interface KeyringOptions {
   service?: string;
   /**
-   * Pins Linux to one backend. Left unset, the keyring falls back from the Secret Service to the
-   * kernel keyring, which forgets everything at reboot but beats refusing to start.
+   * The Linux backend; the Secret Service unless set. The library's own fallback, the kernel
+   * keyring, forgets everything at reboot while the user believes the app remembers: better to
+   * say there is no keychain (KEYCHAIN_UNAVAILABLE_MESSAGE) and keep sign-ins for this run only.
    */
   linuxStore?: LinuxStore;
 }
@@ -35,7 +42,7 @@ function keychainError(action: string, account: string, cause: unknown): CodedEr
  */
 export function keyringCredentialStore(options: KeyringOptions = {}): CredentialStore {
   const service = options.service ?? CREDENTIAL_SERVICE;
-  const entryOptions = options.linuxStore ? { linux: { store: options.linuxStore } } : undefined;
+  const entryOptions = { linux: { store: options.linuxStore ?? 'secret-service' } };
   // Constructing an entry already talks to the backend and can throw, so it sits inside each try.
   const entry = (account: string) => new AsyncEntry(service, account, entryOptions);
   return {
@@ -62,6 +69,11 @@ export function keyringCredentialStore(options: KeyringOptions = {}): Credential
     },
   };
 }
+
+/** What the user is told once the keychain turns out to be missing. */
+export const KEYCHAIN_UNAVAILABLE_MESSAGE =
+  'No system keychain (Secret Service) is available, so StreamSpace cannot remember sign-ins. ' +
+  'You can sign in for this run; you will be asked again after quitting.';
 
 /** For tests and for running without a keychain: secrets live as long as the process. */
 export function memoryCredentialStore(initial: Record<string, string> = {}): CredentialStore & {
@@ -108,4 +120,72 @@ export function withFallback(
     set: (account, secret) => attempt((s) => s.set(account, secret)),
     delete: (account) => attempt((s) => s.delete(account)),
   };
+}
+
+/** What one account's entry holds. JSON, because local mode keeps two secrets for the one account. */
+const AccountSecrets = z.strictObject({
+  refreshToken: z.string().min(1).optional(),
+  adminPassword: z.string().min(1).optional(),
+});
+export type AccountSecrets = z.infer<typeof AccountSecrets>;
+export type SecretsPatch = { [K in keyof AccountSecrets]?: string | null };
+
+/** An account's secrets as fields; read-modify-write on one account is serialised. */
+export interface SecretVault {
+  read(account: string): Promise<AccountSecrets>;
+  /** A field set to null is removed; an entry left with no field is deleted from the keychain. */
+  update(account: string, patch: SecretsPatch): Promise<void>;
+}
+
+function decode(raw: string | null): AccountSecrets {
+  if (raw === null) return {};
+  try {
+    // An unreadable entry (another program's, or a format of the future) is overwritten, not fatal.
+    return AccountSecrets.catch({}).parse(JSON.parse(raw));
+  } catch {
+    return {};
+  }
+}
+
+const vaults = new WeakMap<CredentialStore, SecretVault>();
+
+/**
+ * The vault over `store`. One per store, shared by every caller: the stack supervisor writes the
+ * admin password and the sign-in the refresh token of the same local account, and two unserialised
+ * read-modify-writes would lose one of them.
+ */
+export function secretVault(store: CredentialStore): SecretVault {
+  const known = vaults.get(store);
+  if (known) return known;
+  const queues = new Map<string, Promise<unknown>>();
+  const serialised = <T>(account: string, op: () => Promise<T>): Promise<T> => {
+    const next = (queues.get(account) ?? Promise.resolve()).catch(() => undefined).then(op);
+    queues.set(account, next);
+    void next
+      .finally(() => {
+        if (queues.get(account) === next) queues.delete(account);
+      })
+      .catch(() => undefined);
+    return next;
+  };
+  const vault: SecretVault = {
+    read: (account) => serialised(account, async () => decode(await store.get(account))),
+    update: (account, patch) =>
+      serialised(account, async () => {
+        const merged: Record<string, string> = { ...decode(await store.get(account)) };
+        for (const [field, value] of Object.entries(patch)) {
+          if (value === null) delete merged[field];
+          else if (value !== undefined) merged[field] = value;
+        }
+        if (Object.keys(merged).length === 0) await store.delete(account);
+        else await store.set(account, JSON.stringify(AccountSecrets.parse(merged)));
+      }),
+  };
+  vaults.set(store, vault);
+  return vault;
+}
+
+/** A memory store's initial entry holding `secrets`, for tests. */
+export function accountEntry(account: string, secrets: AccountSecrets): Record<string, string> {
+  return { [account]: JSON.stringify(secrets) };
 }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,12 @@ describe.skipIf(missing.length > 0)(
   () => {
     let home: string;
     let result: Record<string, unknown>;
-    let stackEnv: { argv: string[]; env: Record<string, string> };
+    let stackEnv: {
+      argv: string[];
+      env: Record<string, string>;
+      channel: string | null;
+      config: { adminPassword: string; secret: string } | null;
+    };
 
     beforeAll(async () => {
       await build({
@@ -60,6 +65,9 @@ describe.skipIf(missing.length > 0)(
         '<!doctype html><title>StreamSpace</title>',
       );
       await writeFile(join(appPath, 'out', 'secret'), 'outside the renderer');
+      // The fake app is packaged, so its tray icons come from resources/ below process.resourcesPath.
+      await mkdir(join(appPath, 'resources'));
+      await symlink(join(root, 'resources', 'icons'), join(appPath, 'resources', 'icons'));
 
       const env = {
         PATH: process.env.PATH,
@@ -113,13 +121,17 @@ describe.skipIf(missing.length > 0)(
 
     it('forks the stack with the env contract and keeps its admin password in the keychain', () => {
       // No saved settings: the local runtime, named so a stray STREAMSPACE_RUNTIME cannot win.
-      expect(stackEnv.argv).toEqual(['--port', '0', '--runtime', 'local']);
+      expect(stackEnv.argv).toEqual(['--port', expect.stringMatching(/^[1-9]\d*$/), '--runtime', 'local']);
       expect(stackEnv.env).toMatchObject({
-        ELECTRON_RUN_AS_NODE: '1',
         STREAMSPACE_ALLOWED_ORIGINS: 'app://streamspace',
         STREAMSPACE_DATA_DIR: join(home, 'userData', 'userData', 'stack'),
       });
-      expect(stackEnv.env.STREAMSPACE_ADMIN_PASSWORD).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      // A utilityProcess, so no RunAsNode; the secrets came over its parentPort, not the environment.
+      expect(stackEnv.channel).toBe('utility-process');
+      expect(stackEnv.env.ELECTRON_RUN_AS_NODE).toBeUndefined();
+      expect(stackEnv.env.STREAMSPACE_ADMIN_PASSWORD).toBeUndefined();
+      expect(stackEnv.config?.adminPassword).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      expect(stackEnv.config?.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(existsSync(join(home, 'data', 'keyrings', 'login.keyring'))).toBe(true);
     });
 
@@ -162,18 +174,63 @@ describe.skipIf(missing.length > 0)(
       });
     });
 
-    it('blocks navigation away, sends web links to the browser, and grants only harmless permissions', () => {
+    it('blocks navigation away, sends only allowed or confirmed web links to the browser', () => {
       expect(result.navigationBlocked).toBe(true);
       expect(result.externalOpen).toEqual({ action: 'deny' });
-      expect(result.external).toEqual(['https://streamspace.io/docs']);
-      expect(result.permission).toEqual({ clipboard: true, media: false });
+      expect(result.external).toEqual(['https://kubernetes.io/docs/']);
+      expect(result.externalDialog).toMatchObject({
+        message: 'Open streamspace.io in your browser?',
+        buttons: ['Open', 'Cancel'],
+        defaultId: 1,
+      });
+    });
+
+    it('grants the clipboard to the viewer only', () => {
+      expect(result.permission).toEqual({
+        viewerClipboard: true,
+        dashboardClipboard: false,
+        viewerMedia: false,
+      });
+    });
+
+    it('shows the connection in the tray icon, from the real icon files', () => {
+      expect(result.trayImage).toBe(
+        join(home, 'app', 'resources', 'icons', 'tray', 'linux', 'tray-connected-22.png'),
+      );
+      expect(existsSync(result.trayImage as string)).toBe(true);
+    });
+
+    it('follows deep links and --server from a second instance, asking before a launch or a new server', () => {
+      expect(result.links).toEqual({
+        newWindows: 0,
+        dialogs: [
+          { message: 'Launch Firefox?', buttons: ['Launch', 'Cancel'], defaultId: 1 },
+          {
+            message: 'Add the server ss.example.com and switch to it?',
+            buttons: ['Add and switch', 'Cancel'],
+            defaultId: 1,
+          },
+        ],
+        sessions: 1,
+        tooltip: 'StreamSpace — Local: connected',
+      });
     });
 
     it('launches from the tray into one reusable window per session, and stays alive without windows', () => {
       expect(result.viewerUrl).toMatch(/^app:\/\/streamspace\/index\.html#\/viewer\/admin-firefox-0+1$/);
-      expect(result.viewerTitle).toBe('Firefox — StreamSpace');
+      expect(result.viewerTitle).toBe('Firefox (running) — StreamSpace');
+      expect(result.shell).toEqual({
+        terminateQuestion: 'Terminate Firefox?',
+        sessionKept: true,
+        launchFirst: 'favourite:firefox',
+      });
       expect(result.reuse).toEqual({ action: 'deny', newWindows: 0 });
       expect(result.keepsRunningWithoutWindows).toBe(true);
+    });
+
+    it('starts at login from the tray through an XDG autostart entry, hidden in the tray', async () => {
+      const entry = await readFile(join(home, 'config', 'autostart', 'streamspace.desktop'), 'utf8');
+      expect(entry).toMatch(/^Exec=.* --hidden$/m);
     });
 
     it('stops the stack with SIGTERM on quit', async () => {

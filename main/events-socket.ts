@@ -6,7 +6,7 @@ export function wsEventsSocket(url: string, handlers: EventsSocketHandlers): Eve
   const ws = new WebSocket(url);
   ws.on('open', () => handlers.onOpen());
   ws.on('message', (data, isBinary) => handlers.onMessage(isBinary ? data : data.toString()));
-  ws.on('close', () => handlers.onClose());
+  ws.on('close', (code) => handlers.onClose(code));
   // A refused or broken connection also closes; the close handler reconnects.
   ws.on('error', () => {});
   return {

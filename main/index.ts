@@ -1,34 +1,32 @@
 // Electron adapter: wires the pure modules beside it to Electron's APIs and holds no logic of its own.
-import { fork } from 'node:child_process';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
-import {
-  app,
-  BrowserWindow,
-  ipcMain,
-  Menu,
-  type NativeImage,
-  Notification,
-  nativeImage,
-  protocol,
-  screen,
-  session,
-  shell,
-  Tray,
-} from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, Notification, protocol, screen, session, Tray } from 'electron';
 import pino from 'pino';
 import { localStackArgs } from '../protocol';
 import { AppController, initialTrayState } from './app-controller';
 import { APP_ENTRY, APP_ORIGIN, APP_SCHEME, appSchemePrivileges, serveAppRequest } from './app-protocol';
-import { keyringCredentialStore, memoryCredentialStore, withFallback } from './credentials';
+import { createAppSettings } from './app-settings';
+import { realTimers } from './auth-session';
+import {
+  KEYCHAIN_UNAVAILABLE_MESSAGE,
+  keyringCredentialStore,
+  memoryCredentialStore,
+  withFallback,
+} from './credentials';
 import { toIpcError } from './errors';
 import { registerIpc } from './ipc';
 import { jsonFile } from './json-file';
 import { kubeContextList } from './kube-contexts';
-import { type LaunchArgs, parseLaunchArgs } from './launch-args';
-import { createProfileStore, type ProfileStore, ServerUrl } from './profiles';
+import { parseLaunchArgs } from './launch-args';
+import { launchRequestQueue } from './launch-requests';
+import { confirm, deepLinkIntake, openExternal, startupRequests, trayImages } from './os-integration';
+import { createProfileStore, type ProfileStore } from './profiles';
 import * as security from './security';
+import { desktopShell, electronLoginItems } from './shell-adapter';
 import { StackSupervisor } from './stack-supervisor';
-import { trayIconDataUrl } from './tray-icon';
+import { utilityProcessLauncher } from './stack-utility-process';
+import { trayIconState } from './tray-icon';
 import { buildTrayMenu, type TrayActions, type TrayState } from './tray-menu';
 import { createStore } from './tray-store';
 import { createGeometryStore } from './window-geometry';
@@ -53,21 +51,6 @@ const paths = {
   server: join(appPath, 'out', 'server', 'serve.js'),
 };
 
-function trayImage(): NativeImage {
-  // macOS tints template images for light and dark menu bars; elsewhere the icon carries its colour.
-  const mac = process.platform === 'darwin';
-  const rgb: [number, number, number] = mac ? [0, 0, 0] : [59, 130, 246];
-  try {
-    const image = nativeImage.createFromDataURL(trayIconDataUrl(16, rgb));
-    image.addRepresentation({ scaleFactor: 2, dataURL: trayIconDataUrl(32, rgb) });
-    if (mac) image.setTemplateImage(true);
-    return image;
-  } catch (error) {
-    log.warn({ error: String(error) }, 'tray icon could not be drawn');
-    return nativeImage.createEmpty();
-  }
-}
-
 function notify(title: string, body: string): void {
   log.warn({ title, body }, 'tray action failed');
   if (Notification.isSupported()) new Notification({ title, body }).show();
@@ -79,26 +62,12 @@ function backendOrigins(profiles: ProfileStore): string[] {
   return active.mode === 'remote' ? [active.url] : ['http://127.0.0.1:*', 'http://localhost:*'];
 }
 
-async function addServerFromArgs(args: LaunchArgs, profiles: ProfileStore, controller: AppController | null) {
-  if (!args.server) return;
-  try {
-    const url = ServerUrl.parse(args.server.url);
-    const existing = profiles.list().find((p) => p.mode === 'remote' && p.url === url);
-    const profile =
-      existing ?? (await profiles.add({ name: args.server.name ?? new URL(url).hostname, url }));
-    if (controller) await controller.switchProfile(profile.id);
-    else await profiles.setActive(profile.id);
-  } catch (error) {
-    notify('Could not add the server', toIpcError(error).message);
-  }
-}
-
-function hardenContents(windows: () => WindowManager): void {
+function hardenContents(windows: () => WindowManager, externalAllowList: () => readonly string[]): void {
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(({ url }) => {
       const decision = security.classifyWindowOpen(url, rendererOrigins);
       if (decision.kind === 'viewer') windows().openSession(decision.name);
-      else if (decision.kind === 'external') void shell.openExternal(decision.url);
+      else if (decision.kind === 'external') openExternal(decision.url, externalAllowList, log);
       else log.warn({ url }, 'window.open denied');
       return { action: 'deny' };
     });
@@ -115,12 +84,15 @@ function hardenContents(windows: () => WindowManager): void {
 
 function hardenSession(profiles: ProfileStore): void {
   const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    callback(security.isAllowedPermission(permission, details.requestingUrl, rendererOrigins));
+  // The window's own URL says whether it is a viewer, the only page that may have these permissions.
+  ses.setPermissionRequestHandler((contents, permission, callback, details) => {
+    const context = { requestingUrl: details.requestingUrl, pageUrl: contents.getURL() };
+    callback(security.isAllowedPermission(permission, context, rendererOrigins));
   });
-  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
-    security.isAllowedPermission(permission, requestingOrigin, rendererOrigins),
-  );
+  ses.setPermissionCheckHandler((contents, permission, requestingOrigin, details) => {
+    const context = { requestingUrl: details.requestingUrl ?? requestingOrigin, pageUrl: contents?.getURL() };
+    return security.isAllowedPermission(permission, context, rendererOrigins);
+  });
   ses.webRequest.onHeadersReceived((details, callback) => {
     const ours =
       details.resourceType === 'mainFrame' && rendererOrigins.includes(security.originOf(details.url) ?? '');
@@ -133,25 +105,31 @@ function hardenSession(profiles: ProfileStore): void {
   });
 }
 
-// A second launch during start-up must not be lost, so argv waits here until main() can act on it.
-const pendingSecondInstances: string[][] = [];
-let onSecondInstance: ((argv: string[]) => void) | null = null;
-app.on('second-instance', (_event, argv) => {
-  if (onSecondInstance) onSecondInstance(argv);
-  else pendingSecondInstances.push(argv);
-});
+// Before ready: a second launch or a link during start-up waits there until main() can act on it.
+const links = deepLinkIntake(log);
 
 async function main(): Promise<void> {
   await app.whenReady();
   const userData = app.getPath('userData');
   const launch = parseLaunchArgs(process.argv);
 
-  const credentials = withFallback(keyringCredentialStore(), memoryCredentialStore(), (error) =>
-    log.warn({ error: error.message }, 'system keychain unavailable; secrets last until quit'),
-  );
+  // Until the tray state exists, a missing keychain is only remembered; then it shows there too.
+  let noKeychain: () => void = () => {};
+  let keychainMissing = false;
+  const credentials = withFallback(keyringCredentialStore(), memoryCredentialStore(), (error) => {
+    log.warn({ error: error.message }, 'system keychain unavailable; secrets last until quit');
+    keychainMissing = true;
+    notify('No system keychain', KEYCHAIN_UNAVAILABLE_MESSAGE);
+    noKeychain();
+  });
+  const appSettings = await createAppSettings(jsonFile(join(userData, 'settings.json')));
   const profilesFile = jsonFile(join(userData, 'profiles.json'));
   const profiles = await createProfileStore({ read: profilesFile.read, write: profilesFile.write });
-  await addServerFromArgs(launch, profiles, null);
+  const startupLinks = await startupRequests(
+    launch,
+    { profiles, notify, switchProfile: (id) => profiles.setActive(id).then(() => {}) },
+    log,
+  );
 
   const geometryFile = jsonFile(join(userData, 'window-geometry.json'));
   const geometry = await createGeometryStore({
@@ -173,21 +151,23 @@ async function main(): Promise<void> {
   hardenSession(profiles);
 
   const store = createStore<TrayState>(initialTrayState(profiles));
-  const displayName = (template: string | undefined) =>
-    store.get().templates.find((t) => t.name === template)?.displayName ?? template ?? 'Session';
+  noKeychain = () => store.set({ notice: 'No keychain: sign-ins last until you quit' });
+  if (keychainMissing) noKeychain();
 
-  const createWindow: WindowFactory = (kind, placement) => {
+  const createWindow: WindowFactory = (kind, placement, title) => {
     const window = new BrowserWindow({
       ...placement,
       minWidth: 480,
       minHeight: 320,
       show: false,
-      title: kind.kind === 'dashboard' ? 'StreamSpace' : `${displayName(kind.template)} — StreamSpace`,
+      title,
       backgroundColor: '#0f172a',
       autoHideMenuBar: true,
       webPreferences: security.secureWebPreferences(paths.preload),
     });
     window.once('ready-to-show', () => window.show());
+    // The title is main's (template and state); the page's <title> must not replace it.
+    if (kind.kind === 'session') window.on('page-title-updated', (event) => event.preventDefault());
     window.webContents.on('render-process-gone', (_event, details) => {
       log.error({ reason: details.reason, kind }, 'renderer process gone');
     });
@@ -198,9 +178,21 @@ async function main(): Promise<void> {
     geometry,
     entry: () => rendererEntry,
     templateOf: (name) => store.get().sessions.find((s) => s.name === name)?.template,
+    sessionInfo: (name) => shell?.sessionInfo(name),
+    onDashboardClosed: () => {
+      if (shell?.dashboardCloseQuits()) app.quit();
+    },
     onError: (error) => log.warn({ error: String(error) }, 'window'),
   });
-  hardenContents(() => windows);
+  let shell: Awaited<ReturnType<typeof desktopShell>> | null = null;
+  // Read on each click, once the controller exists; until it connects, the profile's URL stands in.
+  const externalAllowList = () => {
+    const active = profiles.active();
+    return security.externalAllowList(
+      controller.currentServer()?.baseUrl ?? (active.mode === 'remote' ? active.url : null),
+    );
+  };
+  hardenContents(() => windows, externalAllowList);
 
   const controller = new AppController({
     profiles,
@@ -214,7 +206,7 @@ async function main(): Promise<void> {
         credentials,
         allowedOrigins: rendererOrigins,
         args: () => localStackArgs(profiles.localSettings()),
-        fork: (modulePath, args, options) => fork(modulePath, [...args], options),
+        launch: utilityProcessLauncher(),
         onOutput: (stream, line) => {
           if (stream === 'stderr') log.warn({ stack: line }, 'stack');
           else log.debug({ stack: line }, 'stack');
@@ -229,6 +221,11 @@ async function main(): Promise<void> {
     onSessionLaunched: (launched) => windows.openSession(launched.name, launched.template),
     notify,
     listKubeContexts: (kubeconfig) => kubeContextList(kubeconfig, process.env),
+    renewalTimers: realTimers,
+    onSignInNeeded: (profile) => {
+      notify(`Sign in to ${profile.name} again`, 'Your sign-in could not be renewed.');
+      windows.openDashboard();
+    },
   });
 
   registerIpc(
@@ -238,15 +235,38 @@ async function main(): Promise<void> {
     log,
   );
 
+  const sessionActions = controller.sessionActions();
+  shell = await desktopShell({
+    store,
+    windows,
+    settings: appSettings,
+    terminate: sessionActions.terminate,
+    confirm,
+    loginItem: {
+      platform: process.platform,
+      configHome: process.env.XDG_CONFIG_HOME || join(homedir(), '.config'),
+      command: process.env.APPIMAGE ?? process.execPath,
+      os: electronLoginItems,
+    },
+    addProfile: () => windows.openDashboard(),
+    log,
+  });
   const actions: TrayActions = {
-    ...controller.sessionActions(),
+    ...sessionActions,
+    ...shell.actions,
     openSession: (name) => windows.openSession(name),
     openDashboard: () => windows.openDashboard(),
     quit: () => app.quit(),
   };
-  const tray = new Tray(trayImage());
+  const trayImage = trayImages(log);
+  let trayIcon = trayIconState(store.get().connection);
+  const tray = new Tray(trayImage(trayIcon));
   tray.setToolTip('StreamSpace');
   const renderTray = (state: TrayState) => {
+    if (trayIconState(state.connection) !== trayIcon) {
+      trayIcon = trayIconState(state.connection);
+      tray.setImage(trayImage(trayIcon));
+    }
     tray.setContextMenu(Menu.buildFromTemplate(buildTrayMenu(state, actions)));
     tray.setToolTip(`StreamSpace — ${state.profile.name}: ${state.connection.replace('_', ' ')}`);
   };
@@ -255,11 +275,21 @@ async function main(): Promise<void> {
   // On macOS a click opens the menu; elsewhere a click on the icon is expected to show the app.
   if (process.platform !== 'darwin') tray.on('click', () => windows.openDashboard());
 
-  onSecondInstance = (argv) => {
-    void addServerFromArgs(parseLaunchArgs(argv), profiles, controller);
-    windows.openDashboard();
-  };
-  for (const argv of pendingSecondInstances.splice(0)) onSecondInstance(argv);
+  const enqueue = launchRequestQueue(
+    {
+      profiles,
+      store,
+      switchProfile: (id) => controller.switchProfile(id),
+      confirm,
+      notify,
+      launch: (template) => actions.launch(template),
+      openSession: (name) => windows.openSession(name),
+      openDashboard: () => windows.openDashboard(),
+    },
+    (error) => notify('Could not follow the link', toIpcError(error).message),
+  );
+  for (const request of startupLinks) void enqueue(request);
+  links.attach((request) => void enqueue(request));
   app.on('activate', () => windows.openDashboard());
   // The tray keeps the app alive: closing the last window must not quit (nor end any session).
   app.on('window-all-closed', () => {});
@@ -269,8 +299,10 @@ async function main(): Promise<void> {
     if (quitting) return;
     event.preventDefault();
     quitting = true;
-    const deadline = new Promise<void>((resolve) => setTimeout(resolve, 10_000));
-    Promise.race([controller.shutdown(), deadline])
+    const terminateSessions = appSettings.get().terminateSessionsOnQuit;
+    // Ending sessions takes longer than stopping the stack; the supervisor's own graces stay within this.
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, terminateSessions ? 40_000 : 10_000));
+    Promise.race([controller.shutdown({ terminateSessions }), deadline])
       .catch((error: unknown) => log.error({ error: String(error) }, 'shutdown'))
       .finally(() => {
         tray.destroy();
@@ -278,7 +310,8 @@ async function main(): Promise<void> {
       });
   });
 
-  if (!launch.hidden) windows.openDashboard();
+  // A link at start opens what it names (or the dashboard to sign in) by itself.
+  if (!launch.hidden && startupLinks.length === 0) windows.openDashboard();
   await controller.start();
 }
 

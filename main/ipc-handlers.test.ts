@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppController } from './app-controller';
+import { credentialAccount, secretVault } from './credentials';
 import { connected, setup, teardown, until } from './testing/controller-harness';
 
 afterEach(teardown);
@@ -31,7 +32,7 @@ describe('IPC handlers', () => {
   });
 
   it('signs out a remote profile without a stored token, and signs in through IPC', async () => {
-    const { controller, store, stack, remote, credentials } = await setup({ active: 'work' });
+    const { controller, store, stack, remote, credentials, profiles } = await setup({ active: 'work' });
     await controller.start();
     await until(store, (s) => s.connection === 'signed_out');
     expect(stack.starts).toBe(0);
@@ -50,12 +51,14 @@ describe('IPC handlers', () => {
     expect(auth.user.username).toBe('alice');
     const state = await until(store, connected);
     expect(state.templates.map((t) => t.name)).toEqual(['code']);
-    expect(await credentials.get('refresh-token:work')).toBe('refresh-1');
+    const account = credentialAccount('alice', remote.baseUrl);
+    expect(await secretVault(credentials).read(account)).toEqual({ refreshToken: 'refresh-1' });
+    expect(profiles.get('work')).toMatchObject({ username: 'alice' });
     expect(remote.countRoute('listSessions')).toBeGreaterThan(0);
 
     await handlers['auth:logout'](undefined);
     await until(store, (s) => s.connection === 'signed_out');
-    expect(await credentials.get('refresh-token:work')).toBeNull();
+    expect(await credentials.get(account)).toBeNull();
     await controller.shutdown();
   });
 

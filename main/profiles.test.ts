@@ -126,4 +126,23 @@ describe('createProfileStore', () => {
     expect(store.localSettings()).toEqual({ runtime: 'local' });
     expect(store.active().id).toBe('work');
   });
+
+  it('remembers who signed in on a server, for the keychain account of the next start', async () => {
+    const mem = memoryFile();
+    const store = await createProfileStore({ ...mem, newId: () => 'work' });
+    await store.add({ name: 'Work', url: 'https://ss.example.com' });
+    await store.rememberUser('work', 'alice');
+    const writes = mem.file.writes;
+    await store.rememberUser('work', 'alice');
+    await store.rememberUser('local', 'admin');
+    expect(mem.file.writes).toBe(writes);
+    const reloaded = await createProfileStore(mem);
+    expect(reloaded.get('work')).toEqual({
+      id: 'work',
+      name: 'Work',
+      mode: 'remote',
+      url: 'https://ss.example.com',
+      username: 'alice',
+    });
+  });
 });

@@ -5,7 +5,8 @@ import { LocalStackSettings } from '../protocol';
 export const LOCAL_PROFILE_ID = 'local';
 
 export type LocalProfile = { id: typeof LOCAL_PROFILE_ID; name: string; mode: 'local' };
-export type RemoteProfile = { id: string; name: string; mode: 'remote'; url: string };
+/** `username`: who signed in last, so the next start finds their refresh token in the keychain. */
+export type RemoteProfile = { id: string; name: string; mode: 'remote'; url: string; username?: string };
 export type Profile = LocalProfile | RemoteProfile;
 
 export const LOCAL_PROFILE: LocalProfile = { id: LOCAL_PROFILE_ID, name: 'Local', mode: 'local' };
@@ -42,6 +43,8 @@ const StoredServer = z.strictObject({
   id: ProfileId,
   name: z.string().trim().min(1).max(80),
   url: ServerUrl,
+  // A name, not a secret: the keychain account is `<username>@<url>`.
+  username: z.string().min(1).max(64).optional(),
 });
 
 const ProfilesFile = z.object({
@@ -63,6 +66,8 @@ export interface ProfileStore {
   setActive(id: string): Promise<Profile>;
   add(profile: NewServerProfile): Promise<RemoteProfile>;
   remove(id: string): Promise<void>;
+  /** Who signed in on a remote profile; nothing is written when it is already known. */
+  rememberUser(id: string, username: string): Promise<void>;
   /** How the local profile's stack runs. */
   localSettings(): LocalStackSettings;
   setLocalSettings(settings: LocalStackSettings): Promise<LocalStackSettings>;
@@ -129,6 +134,12 @@ export async function createProfileStore(options: ProfileStoreOptions): Promise<
       if (id === LOCAL_PROFILE_ID) throw new Error('The local profile cannot be removed');
       data.servers = data.servers.filter((s) => s.id !== id);
       if (data.activeId === id) data.activeId = LOCAL_PROFILE_ID;
+      await save();
+    },
+    async rememberUser(id, username) {
+      const server = data.servers.find((s) => s.id === id);
+      if (!server || server.username === username) return;
+      server.username = username;
       await save();
     },
     localSettings: () => data.local ?? LocalStackSettings.parse({}),

@@ -2,11 +2,18 @@ import { describe, expect, it } from 'vitest';
 import {
   buildCsp,
   classifyWindowOpen,
+  DOCUMENTATION_ORIGINS,
+  externalAllowList,
+  externalLinkDecision,
+  externalLinkPrompt,
   isAllowedNavigation,
   isAllowedPermission,
   isTrustedSender,
+  openExternalLink,
   originOf,
+  type Prompt,
   secureWebPreferences,
+  viewerSessionOf,
   withCsp,
 } from './security';
 
@@ -144,14 +151,38 @@ describe('withCsp', () => {
 });
 
 describe('isAllowedPermission', () => {
-  it('grants clipboard and fullscreen to the renderer only', () => {
-    expect(isAllowedPermission('clipboard-read', 'app://streamspace/index.html', [app])).toBe(true);
-    expect(isAllowedPermission('clipboard-sanitized-write', 'app://streamspace/', [app])).toBe(true);
-    expect(isAllowedPermission('fullscreen', 'app://streamspace/', [app])).toBe(true);
-    expect(isAllowedPermission('clipboard-read', 'https://evil.example/', [app])).toBe(false);
-    expect(isAllowedPermission('media', 'app://streamspace/', [app])).toBe(false);
-    expect(isAllowedPermission('notifications', 'app://streamspace/', [app])).toBe(false);
-    expect(isAllowedPermission('geolocation', undefined, [app])).toBe(false);
+  const viewer = 'app://streamspace/index.html#/viewer/admin-firefox-0a1b2c3d';
+  const dashboard = 'app://streamspace/index.html#/';
+  const ask = (permission: string, requestingUrl: string | undefined, pageUrl: string | undefined) =>
+    isAllowedPermission(permission, { requestingUrl, pageUrl }, [app]);
+
+  it('grants the clipboard and fullscreen to a session viewer', () => {
+    expect(ask('clipboard-read', viewer, viewer)).toBe(true);
+    expect(ask('clipboard-sanitized-write', 'app://streamspace/', viewer)).toBe(true);
+    expect(ask('fullscreen', viewer, viewer)).toBe(true);
+  });
+
+  it('denies them to the dashboard, to other origins and to unknown pages', () => {
+    expect(ask('clipboard-read', dashboard, dashboard)).toBe(false);
+    expect(ask('fullscreen', dashboard, dashboard)).toBe(false);
+    expect(ask('clipboard-read', 'https://evil.example/', viewer)).toBe(false);
+    expect(ask('clipboard-read', viewer, undefined)).toBe(false);
+    expect(ask('clipboard-read', viewer, 'app://streamspace/index.html#/viewer/Bad_Name')).toBe(false);
+  });
+
+  it('denies everything else, even to the viewer', () => {
+    for (const permission of ['media', 'notifications', 'geolocation', 'openExternal', 'clipboard-write']) {
+      expect(ask(permission, viewer, viewer)).toBe(false);
+    }
+  });
+});
+
+describe('viewerSessionOf', () => {
+  it('reads the session of a viewer route of the renderer, and nothing else', () => {
+    expect(viewerSessionOf('app://streamspace/index.html#/viewer/s-1', [app])).toBe('s-1');
+    expect(viewerSessionOf('app://evil/index.html#/viewer/s-1', [app])).toBeNull();
+    expect(viewerSessionOf('app://streamspace/index.html#/viewer/s-1/x', [app])).toBeNull();
+    expect(viewerSessionOf(undefined, [app])).toBeNull();
   });
 });
 
@@ -186,5 +217,96 @@ describe('classifyWindowOpen', () => {
     expect(classifyWindowOpen('file:///etc/passwd', [app])).toEqual({ kind: 'deny' });
     expect(classifyWindowOpen('smb://server/share', [app])).toEqual({ kind: 'deny' });
     expect(classifyWindowOpen('javascript:alert(1)', [app])).toEqual({ kind: 'deny' });
+  });
+});
+
+describe('externalLinkDecision', () => {
+  const allowed = externalAllowList('https://ss.example.com/base');
+
+  it('opens the server and the documentation at once', () => {
+    expect(allowed).toEqual(['https://ss.example.com', ...DOCUMENTATION_ORIGINS]);
+    expect(externalLinkDecision('https://ss.example.com/base/help', allowed)).toEqual({
+      kind: 'open',
+      url: 'https://ss.example.com/base/help',
+    });
+    expect(externalLinkDecision('https://kubernetes.io/docs/tasks/tools/', allowed).kind).toBe('open');
+  });
+
+  it('asks for any other web page, including look-alikes of allowed hosts', () => {
+    for (const url of [
+      'https://example.org/',
+      'http://ss.example.com/',
+      'https://ss.example.com:8443/',
+      'https://ss.example.com.evil.example/',
+      'https://sub.kubernetes.io/',
+    ]) {
+      expect(externalLinkDecision(url, allowed), url).toEqual({ kind: 'ask', url: new URL(url).toString() });
+    }
+  });
+
+  it('never hands other schemes or credentials to the OS', () => {
+    for (const url of [
+      'file:///etc/passwd',
+      'smb://server/share',
+      'ms-msdt:/id PCWDiagnostic',
+      'javascript:alert(1)',
+      'mailto:a@example.com',
+      'https://user:pw@ss.example.com/',
+      'not a url',
+    ]) {
+      expect(externalLinkDecision(url, allowed), url).toEqual({ kind: 'deny' });
+    }
+  });
+
+  it('allows only the documentation without a server, e.g. before the local stack is up', () => {
+    expect(externalAllowList(null)).toEqual([...DOCUMENTATION_ORIGINS]);
+    expect(externalAllowList('nonsense')).toEqual([...DOCUMENTATION_ORIGINS]);
+  });
+});
+
+describe('openExternalLink', () => {
+  function deps(answer: boolean) {
+    const opened: string[] = [];
+    const prompts: Prompt[] = [];
+    return {
+      opened,
+      prompts,
+      deps: {
+        allowedOrigins: () => externalAllowList('https://ss.example.com'),
+        openExternal: async (url: string) => {
+          opened.push(url);
+        },
+        confirm: async (prompt: Prompt) => {
+          prompts.push(prompt);
+          return answer;
+        },
+      },
+    };
+  }
+
+  it('opens allowed links without a question', async () => {
+    const { deps: d, opened, prompts } = deps(false);
+    expect(await openExternalLink('https://ss.example.com/x', d)).toBe('opened');
+    expect(opened).toEqual(['https://ss.example.com/x']);
+    expect(prompts).toEqual([]);
+  });
+
+  it('asks before any other web page and respects the answer', async () => {
+    const no = deps(false);
+    expect(await openExternalLink('https://example.org/a', no.deps)).toBe('declined');
+    expect(no.opened).toEqual([]);
+    expect(no.prompts).toEqual([externalLinkPrompt('https://example.org/a')]);
+    expect(no.prompts[0]!.message).toBe('Open example.org in your browser?');
+
+    const yes = deps(true);
+    expect(await openExternalLink('https://example.org/a', yes.deps)).toBe('opened');
+    expect(yes.opened).toEqual(['https://example.org/a']);
+  });
+
+  it('refuses other schemes without asking', async () => {
+    const { deps: d, opened, prompts } = deps(true);
+    expect(await openExternalLink('file:///etc/passwd', d)).toBe('denied');
+    expect(opened).toEqual([]);
+    expect(prompts).toEqual([]);
   });
 });

@@ -117,19 +117,51 @@ export function withCsp(
   return out;
 }
 
-/** Permissions the viewer needs: clipboard sync with the session and fullscreen. Everything else is denied. */
-const allowedPermissions: ReadonlySet<string> = new Set([
+/** Permissions the viewer needs: clipboard sync with the session, and fullscreen. Everything else is denied. */
+const viewerPermissions: ReadonlySet<string> = new Set([
   'clipboard-read',
   'clipboard-sanitized-write',
   'fullscreen',
 ]);
 
+/** The session a renderer URL's viewer route shows, or null for any other URL. */
+export function viewerSessionOf(
+  url: string | undefined | null,
+  rendererOrigins: readonly string[],
+): string | null {
+  if (!url || !originIn(url, rendererOrigins)) return null;
+  const match = /^#\/viewer\/([^/?#]+)$/.exec(new URL(url).hash);
+  if (!match) return null;
+  let name: string;
+  try {
+    name = decodeURIComponent(match[1]!);
+  } catch {
+    return null;
+  }
+  return SessionName.safeParse(name).success ? name : null;
+}
+
+export interface PermissionContext {
+  /** The frame that asked (Electron's `details.requestingUrl`). */
+  requestingUrl: string | undefined;
+  /** The page of the window it lives in (`webContents.getURL()`), which says whether it is a viewer. */
+  pageUrl: string | undefined;
+}
+
+/**
+ * Only a session viewer may touch the clipboard or go fullscreen: the dashboard has no use for either,
+ * and a permission the dashboard never holds cannot leak through it.
+ */
 export function isAllowedPermission(
   permission: string,
-  requestingUrl: string | undefined,
+  context: PermissionContext,
   trustedOrigins: readonly string[],
 ): boolean {
-  return allowedPermissions.has(permission) && originIn(requestingUrl, trustedOrigins);
+  return (
+    viewerPermissions.has(permission) &&
+    originIn(context.requestingUrl, trustedOrigins) &&
+    viewerSessionOf(context.pageUrl, trustedOrigins) !== null
+  );
 }
 
 export type WindowOpenDecision =
@@ -149,18 +181,82 @@ export function classifyWindowOpen(url: string, rendererOrigins: readonly string
     return { kind: 'deny' };
   }
   if (originIn(url, rendererOrigins)) {
-    const match = /^#\/viewer\/([^/?#]+)$/.exec(parsed.hash);
-    if (!match) return { kind: 'deny' };
-    let name: string;
-    try {
-      name = decodeURIComponent(match[1]!);
-    } catch {
-      return { kind: 'deny' };
-    }
-    return SessionName.safeParse(name).success ? { kind: 'viewer', name } : { kind: 'deny' };
+    const name = viewerSessionOf(url, rendererOrigins);
+    return name ? { kind: 'viewer', name } : { kind: 'deny' };
   }
   if ((parsed.protocol === 'https:' || parsed.protocol === 'http:') && !parsed.username && !parsed.password) {
     return { kind: 'external', url: parsed.toString() };
   }
   return { kind: 'deny' };
+}
+
+/** Documentation the app links to (the local runtime and Kubernetes settings). Exact origins, https only. */
+export const DOCUMENTATION_ORIGINS: readonly string[] = [
+  'https://kubernetes.io',
+  'https://kind.sigs.k8s.io',
+  'https://docs.docker.com',
+];
+
+/** Where links open without a question: the active profile's server and the documentation. */
+export function externalAllowList(serverUrl: string | null | undefined): string[] {
+  const server = originOf(serverUrl);
+  return server ? [server, ...DOCUMENTATION_ORIGINS] : [...DOCUMENTATION_ORIGINS];
+}
+
+export type ExternalLinkDecision =
+  | { kind: 'open'; url: string }
+  | { kind: 'ask'; url: string }
+  | { kind: 'deny' };
+
+/**
+ * `shell.openExternal` hands a URL to the OS, which runs whatever handles its scheme (file:, smb:,
+ * ms-msdt: have all been used to run code). So only http(s) without credentials ever leaves the app:
+ * on the allow-list at once, elsewhere after the user agrees. Other schemes are refused without a
+ * question, as a question is exactly what such an attack hopes to get a yes to.
+ */
+export function externalLinkDecision(url: string, allowedOrigins: readonly string[]): ExternalLinkDecision {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { kind: 'deny' };
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return { kind: 'deny' };
+  if (parsed.username || parsed.password) return { kind: 'deny' };
+  const href = parsed.toString();
+  return originIn(href, allowedOrigins) ? { kind: 'open', url: href } : { kind: 'ask', url: href };
+}
+
+/** A yes/no question for the user; the adapter shows it as a dialog with Cancel as the default. */
+export interface Prompt {
+  message: string;
+  detail: string;
+  confirm: string;
+}
+
+export function externalLinkPrompt(url: string): Prompt {
+  const host = new URL(url).host;
+  return {
+    message: `Open ${host} in your browser?`,
+    detail: `${url.length > 300 ? `${url.slice(0, 300)}…` : url}\n\nThis site is not your StreamSpace server or its documentation.`,
+    confirm: 'Open',
+  };
+}
+
+export interface ExternalLinkDeps {
+  allowedOrigins(): readonly string[];
+  openExternal(url: string): Promise<void>;
+  confirm(prompt: Prompt): Promise<boolean>;
+}
+
+/** Every `shell.openExternal` of the app goes through here. */
+export async function openExternalLink(
+  url: string,
+  deps: ExternalLinkDeps,
+): Promise<'opened' | 'declined' | 'denied'> {
+  const decision = externalLinkDecision(url, deps.allowedOrigins());
+  if (decision.kind === 'deny') return 'denied';
+  if (decision.kind === 'ask' && !(await deps.confirm(externalLinkPrompt(decision.url)))) return 'declined';
+  await deps.openExternal(decision.url);
+  return 'opened';
 }

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_ADMIN_PASSWORD_ACCOUNT, memoryCredentialStore } from './credentials';
+import { accountEntry, LOCAL_ADMIN_ACCOUNT, memoryCredentialStore, secretVault } from './credentials';
 import {
   type StackState,
   StackSupervisor,
@@ -11,45 +11,7 @@ import {
   summarizeStderr,
 } from './stack-supervisor';
 import { until as untilState } from './testing/controller-harness';
-
-// A stand-in for out/server/serve.js: records how it was started, then behaves as FAKE_MODE says.
-const FAKE_STACK = `
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-const dir = process.env.STREAMSPACE_DATA_DIR;
-const countFile = dir + '/starts';
-const n = existsSync(countFile) ? Number(readFileSync(countFile, 'utf8')) + 1 : 1;
-writeFileSync(countFile, String(n));
-const keys = ['ELECTRON_RUN_AS_NODE', 'PORT', 'STREAMSPACE_ADMIN_PASSWORD', 'STREAMSPACE_DATA_DIR',
-  'STREAMSPACE_ALLOWED_ORIGINS', 'STREAMSPACE_RUNTIME', 'STREAMSPACE_KUBE_CONTEXT'];
-writeFileSync(dir + '/start-' + n + '.json', JSON.stringify({
-  argv: process.argv.slice(2), pid: process.pid, connected: process.connected,
-  env: Object.fromEntries(keys.map((k) => [k, process.env[k]])),
-}));
-const mode = process.env.FAKE_MODE ?? 'ok';
-if (n <= Number(process.env.FAKE_CRASHES ?? 0)) {
-  console.error(JSON.stringify({ level: 50, msg: 'database is locked' }));
-  console.error('shutting down');
-  process.exit(3);
-}
-setInterval(() => {}, 1000);
-if (mode === 'fatal') {
-  process.send({ type: 'fatal', message: 'no runtime available' });
-  setTimeout(() => process.exit(1), 20);
-} else if (mode !== 'silent') {
-  const requested = Number(process.argv[process.argv.indexOf('--port') + 1]);
-  const port = requested || 40000 + n;
-  // The handler goes in before 'ready': main may send SIGTERM the moment it hears from us.
-  process.on('SIGTERM', () => {
-    if (mode === 'stubborn') return;
-    writeFileSync(dir + '/sigterm-' + n, '');
-    process.exit(0);
-  });
-  process.send({ type: 'hello from a newer stack' });
-  process.send({ type: 'ready', url: 'http://127.0.0.1:' + port + '/', runtime: 'local' });
-  console.log('listening on ' + port);
-  if (mode === 'die-after-ready' && n === 1) setTimeout(() => process.exit(7), 50);
-}
-`;
+import { FAKE_STACK } from './testing/fake-stack-script';
 
 let scripts: string;
 let script: string;
@@ -81,6 +43,7 @@ async function supervisor(env: Record<string, string>, options: Partial<StackSup
     credentials,
     baseEnv: { PATH: process.env.PATH, ...env },
     backoff: { initialMs: 10, maxMs: 15 },
+    readyPollMs: 20,
     // No jitter: every delay is the full capped exponential one.
     random: () => 1,
     readyTimeoutMs: 5_000,
@@ -95,6 +58,7 @@ async function supervisor(env: Record<string, string>, options: Partial<StackSup
       argv: string[];
       pid: number;
       connected: boolean;
+      config: { type: string; adminPassword: string; secret: string } | null;
       env: Record<string, string | undefined>;
     };
   return { s, states, output, credentials, dataDir, started };
@@ -114,31 +78,60 @@ const alive = (pid: number) => {
 };
 
 describe('StackSupervisor', () => {
-  it('forks the stack with the env contract and reports the URL it sends', async () => {
+  it('starts the stack on a free port, hands it its secrets over the channel only, and waits for /readyz', async () => {
     const { s, states, credentials, dataDir, started, output } = await supervisor(
-      {},
+      // Main's own environment may carry one; it must not reach the child.
+      { STREAMSPACE_ADMIN_PASSWORD: 'from-main-env', PORT: '1' },
       { args: () => ['--runtime', 'kubernetes', '--context=kind-streamspace'] },
     );
     await s.start();
     const ready = await until(s, (st) => st.phase === 'ready');
-    expect(ready).toEqual({ phase: 'ready', url: 'http://127.0.0.1:40001', runtime: 'local' });
+    const first = await started(1);
+    const port = Number(first.argv[1]);
+    expect(port).toBeGreaterThan(0);
+    expect(ready).toEqual({ phase: 'ready', url: `http://127.0.0.1:${port}`, runtime: 'local' });
     expect(states.map((st) => st.phase)).toEqual(['starting', 'ready']);
 
-    const password = await credentials.get(LOCAL_ADMIN_PASSWORD_ACCOUNT);
+    const password = (await secretVault(credentials).read(LOCAL_ADMIN_ACCOUNT)).adminPassword;
     expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    const first = await started(1);
-    expect(first.argv).toEqual(['--port', '0', '--runtime', 'kubernetes', '--context=kind-streamspace']);
+    expect(first.argv).toEqual([
+      '--port',
+      String(port),
+      '--runtime',
+      'kubernetes',
+      '--context=kind-streamspace',
+    ]);
     expect(first.connected).toBe(true);
+    expect(first.config).toEqual({ type: 'config', adminPassword: password, secret: expect.any(String) });
+    expect(first.config?.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(first.env).toEqual({
-      ELECTRON_RUN_AS_NODE: '1',
-      PORT: '0',
-      STREAMSPACE_ADMIN_PASSWORD: password,
+      ELECTRON_RUN_AS_NODE: undefined,
+      PORT: undefined,
+      STREAMSPACE_ADMIN_PASSWORD: undefined,
       STREAMSPACE_DATA_DIR: dataDir,
       STREAMSPACE_ALLOWED_ORIGINS: 'app://streamspace',
       STREAMSPACE_RUNTIME: undefined,
       STREAMSPACE_KUBE_CONTEXT: undefined,
     });
-    await until(s, () => output.includes('stdout: listening on 40001'));
+    await until(s, () => output.includes(`stdout: listening on ${port}`));
+  });
+
+  it('gives every launch its own secret', async () => {
+    const { s, states, started } = await supervisor({ FAKE_MODE: 'die-after-ready' });
+    await s.start();
+    await until(s, () => states.filter((st) => st.phase === 'ready').length === 2);
+    expect((await started(1)).config?.secret).not.toBe((await started(2)).config?.secret);
+  });
+
+  it("does not take a server without this launch's proof for its stack", async () => {
+    const { s } = await supervisor({ FAKE_MODE: 'no-proof' }, { readyTimeoutMs: 1000 });
+    await s.start();
+    const crashed = await until(s, (st) => st.phase === 'crashed');
+    expect(crashed).toMatchObject({
+      message: expect.stringMatching(
+        /^Local stack was killed by SIGKILL: port \d+ answers without this launch's proof/,
+      ),
+    });
   });
 
   it('creates a missing data folder, private to the user', async () => {
@@ -154,11 +147,13 @@ describe('StackSupervisor', () => {
 
   it('keeps the admin password from the keychain across starts', async () => {
     const { s, credentials, started } = await supervisor({});
-    await credentials.set(LOCAL_ADMIN_PASSWORD_ACCOUNT, 'kept-secret');
+    await secretVault(credentials).update(LOCAL_ADMIN_ACCOUNT, { adminPassword: 'kept-secret' });
     await s.start();
     await until(s, (st) => st.phase === 'ready');
-    expect((await started(1)).env.STREAMSPACE_ADMIN_PASSWORD).toBe('kept-secret');
-    expect(await credentials.get(LOCAL_ADMIN_PASSWORD_ACCOUNT)).toBe('kept-secret');
+    expect((await started(1)).config?.adminPassword).toBe('kept-secret');
+    expect(credentials.snapshot()).toEqual(
+      accountEntry(LOCAL_ADMIN_ACCOUNT, { adminPassword: 'kept-secret' }),
+    );
   });
 
   it('restarts a crashing stack with capped backoff and says why it crashed', async () => {
@@ -180,9 +175,10 @@ describe('StackSupervisor', () => {
     await s.start();
     runtime = 'kubernetes';
     await until(s, () => states.filter((st) => st.phase === 'ready').length === 2);
-    expect((await started(1)).argv).toEqual(['--port', '0', '--runtime', 'local']);
-    expect((await started(2)).argv).toEqual(['--port', '40001', '--runtime', 'kubernetes']);
-    expect(s.getState()).toMatchObject({ phase: 'ready', url: 'http://127.0.0.1:40001' });
+    const port = (await started(1)).argv[1];
+    expect((await started(1)).argv).toEqual(['--port', port, '--runtime', 'local']);
+    expect((await started(2)).argv).toEqual(['--port', port, '--runtime', 'kubernetes']);
+    expect(s.getState()).toMatchObject({ phase: 'ready', url: `http://127.0.0.1:${port}` });
     expect(states.find((st) => st.phase === 'crashed')).toMatchObject({
       message: 'Local stack exited with code 7',
     });
@@ -195,15 +191,23 @@ describe('StackSupervisor', () => {
     expect(crashed).toMatchObject({ message: 'Local stack exited with code 1: no runtime available' });
   });
 
-  it('kills and restarts a stack that never reports ready', async () => {
+  it('kills and restarts a stack whose /readyz never says ready, on a new port', async () => {
     // Long enough for a loaded machine to start Node and write its start file, short enough to wait for.
-    const { s, started } = await supervisor({ FAKE_MODE: 'silent' }, { readyTimeoutMs: 3000 });
+    const { s, states, started, dataDir } = await supervisor(
+      { FAKE_MODE: 'never-ready' },
+      { readyTimeoutMs: 3000 },
+    );
     await s.start();
     const crashed = await until(s, (st) => st.phase === 'crashed');
     expect(crashed).toMatchObject({
-      message: 'Local stack was killed by SIGKILL: did not report ready within 3 s',
+      message: 'Local stack was killed by SIGKILL: did not become ready within 3 s',
     });
     expect(alive((await started(1)).pid)).toBe(false);
+    await until(s, () => states.filter((st) => st.phase === 'starting').length === 2);
+    for (let i = 0; i < 200 && !existsSync(join(dataDir, 'start-2.json')); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect((await started(2)).argv[1]).not.toBe((await started(1)).argv[1]);
   });
 
   it('explains a stack script that cannot even load', async () => {
@@ -226,6 +230,34 @@ describe('StackSupervisor', () => {
     expect(alive(pid)).toBe(false);
     await new Promise((r) => setTimeout(r, 50));
     expect(states.map((st) => st.phase)).toEqual(['starting', 'ready', 'stopping', 'stopped']);
+  });
+
+  it('asks the stack to terminate its sessions on quit before any signal', async () => {
+    const { s, dataDir, started } = await supervisor({});
+    await s.start();
+    await until(s, (st) => st.phase === 'ready');
+    const { pid } = await started(1);
+    await s.stop({ terminateSessions: true });
+    expect(JSON.parse(await readFile(join(dataDir, 'shutdown-1'), 'utf8'))).toEqual({
+      type: 'shutdown',
+      terminateSessions: true,
+    });
+    expect(existsSync(join(dataDir, 'sigterm-1'))).toBe(false);
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('falls back to SIGTERM and SIGKILL when the stack does not finish terminating', async () => {
+    const { s, started } = await supervisor(
+      { FAKE_MODE: 'stubborn' },
+      { terminateGraceMs: 100, stopGraceMs: 100 },
+    );
+    await s.start();
+    await until(s, (st) => st.phase === 'ready');
+    const { pid } = await started(1);
+    const before = Date.now();
+    await s.stop({ terminateSessions: true });
+    expect(Date.now() - before).toBeGreaterThanOrEqual(190);
+    expect(alive(pid)).toBe(false);
   });
 
   it('kills a stack that ignores SIGTERM once the grace period is over', async () => {

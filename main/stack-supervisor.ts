@@ -1,11 +1,19 @@
-import { type ChildProcess, type ForkOptions, fork as nodeFork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { type BackoffOptions, backoffDelay, STACK_ENV, StackMessage } from '../protocol';
-import { type CredentialStore, LOCAL_ADMIN_PASSWORD_ACCOUNT } from './credentials';
+import { type CredentialStore, LOCAL_ADMIN_ACCOUNT, secretVault } from './credentials';
+import {
+  freePort,
+  nodeStackLauncher,
+  probeReady,
+  type StackExit,
+  type StackLauncher,
+  type StackProcess,
+  summarizeStderr,
+} from './stack-process';
 
-export type ForkFn = (modulePath: string, args: readonly string[], options: ForkOptions) => ChildProcess;
+export { summarizeStderr } from './stack-process';
 
 export type StackState =
   | { phase: 'stopped' }
@@ -27,45 +35,32 @@ export interface StackSupervisorOptions {
    * picks up changed settings.
    */
   args?: () => readonly string[];
-  fork?: ForkFn;
+  /** Electron's utilityProcess in the app; a Node fork unless a test says otherwise. */
+  launch?: StackLauncher;
   baseEnv?: NodeJS.ProcessEnv;
+  /** From the start until /readyz answers ready, with this launch's proof. */
   readyTimeoutMs?: number;
+  /** Between two /readyz calls while waiting. */
+  readyPollMs?: number;
   backoff?: BackoffOptions;
   /** Jitter of the restart delay (protocol's backoffDelay); Math.random unless a test fixes it. */
   random?: () => number;
   /** A child that stayed up this long is healthy again: the next crash restarts without delay growth. */
   stableAfterMs?: number;
+  /** After SIGTERM, before SIGKILL. */
   stopGraceMs?: number;
+  /** How long a stack terminating its sessions on quit may take before the SIGTERM. */
+  terminateGraceMs?: number;
   onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
 }
 
 const STDERR_LINES_KEPT = 40;
+const LOOPBACK = '127.0.0.1';
 
-/**
- * The line of a dying child's stderr worth showing in the tray: Node ends a crash with stack frames
- * and its version, and pino logs are JSON, so neither the last line nor the raw text will do.
- */
-export function summarizeStderr(lines: readonly string[]): string | undefined {
-  const readable: Array<{ text: string; severe: boolean }> = [];
-  for (const line of lines) {
-    let text = line.trim();
-    let severe = false;
-    if (text.startsWith('{')) {
-      try {
-        const parsed: unknown = JSON.parse(text);
-        if (parsed && typeof parsed === 'object' && 'msg' in parsed && typeof parsed.msg === 'string') {
-          text = parsed.msg;
-          // pino: 50 is error, 60 fatal.
-          severe = 'level' in parsed && typeof parsed.level === 'number' && parsed.level >= 50;
-        }
-      } catch {
-        // not JSON after all; keep the raw line
-      }
-    }
-    if (!text || /^at\s/.test(text) || /^Node\.js v\d/.test(text) || /^\^+$/.test(text)) continue;
-    readable.push({ text, severe: severe || /error|fatal|fail|cannot|refused/i.test(text) });
-  }
-  return (readable.findLast((l) => l.severe) ?? readable.at(-1))?.text;
+interface Running {
+  process: StackProcess;
+  exited: Promise<void>;
+  done: boolean;
 }
 
 /**
@@ -75,31 +70,46 @@ export function summarizeStderr(lines: readonly string[]): string | undefined {
 export class StackSupervisor {
   private state: StackState = { phase: 'stopped' };
   private readonly listeners = new Set<(state: StackState) => void>();
-  private child: ChildProcess | null = null;
+  private child: Running | null = null;
   private password: string | null = null;
   private failures = 0;
   /** The port of the last ready child: restarts ask for it again so the URL windows use stays valid. */
   private port = 0;
   private readyAt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
-  private readyTimer: NodeJS.Timeout | null = null;
   private stopping: Promise<void> | null = null;
   private readonly opts: Required<
-    Pick<StackSupervisorOptions, 'readyTimeoutMs' | 'backoff' | 'stableAfterMs' | 'stopGraceMs' | 'fork'>
+    Pick<
+      StackSupervisorOptions,
+      | 'readyTimeoutMs'
+      | 'readyPollMs'
+      | 'backoff'
+      | 'stableAfterMs'
+      | 'stopGraceMs'
+      | 'terminateGraceMs'
+      | 'launch'
+    >
   >;
 
   constructor(private readonly options: StackSupervisorOptions) {
     this.opts = {
       readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
+      readyPollMs: options.readyPollMs ?? 150,
       backoff: options.backoff ?? { initialMs: 1_000, maxMs: 30_000 },
       stableAfterMs: options.stableAfterMs ?? 60_000,
       stopGraceMs: options.stopGraceMs ?? 5_000,
-      fork: options.fork ?? nodeFork,
+      terminateGraceMs: options.terminateGraceMs ?? 20_000,
+      launch: options.launch ?? nodeStackLauncher(),
     };
   }
 
   getState(): StackState {
     return this.state;
+  }
+
+  /** The running child's pid, for diagnostics and tests. */
+  get pid(): number | undefined {
+    return this.child?.process.pid;
   }
 
   subscribe(listener: (state: StackState) => void): () => void {
@@ -109,7 +119,7 @@ export class StackSupervisor {
     };
   }
 
-  /** Resolves once the child is forked; readiness arrives as a state change. */
+  /** Resolves once the child is started; readiness arrives as a state change. */
   async start(): Promise<void> {
     if (this.state.phase !== 'stopped') return;
     this.setState({ phase: 'starting', attempt: 1 });
@@ -123,13 +133,17 @@ export class StackSupervisor {
     }
     // stop() may have run while the keychain answered.
     if (this.getState().phase !== 'starting') return;
-    this.spawn();
+    await this.spawn();
   }
 
-  stop(): Promise<void> {
+  /**
+   * SIGTERM, then SIGKILL after the grace period. `terminateSessions` first asks the stack to end
+   * every session, their Xvnc included; otherwise they keep running for the next start to adopt.
+   */
+  stop(options: { terminateSessions?: boolean } = {}): Promise<void> {
     if (this.state.phase === 'stopped') return Promise.resolve();
     if (!this.stopping) {
-      this.stopping = this.doStop().finally(() => {
+      this.stopping = this.doStop(options.terminateSessions ?? false).finally(() => {
         this.stopping = null;
       });
     }
@@ -138,40 +152,52 @@ export class StackSupervisor {
 
   /** The admin password is created once and then lives in the keychain; the stack sets it at every start. */
   private async adminPassword(): Promise<string> {
-    const existing = await this.options.credentials.get(LOCAL_ADMIN_PASSWORD_ACCOUNT);
+    const vault = secretVault(this.options.credentials);
+    const existing = (await vault.read(LOCAL_ADMIN_ACCOUNT)).adminPassword;
     if (existing) return existing;
     const generated = randomBytes(24).toString('base64url');
-    await this.options.credentials.set(LOCAL_ADMIN_PASSWORD_ACCOUNT, generated);
+    await vault.update(LOCAL_ADMIN_ACCOUNT, { adminPassword: generated });
     return generated;
   }
 
-  private env(port: number): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = {
-      ...(this.options.baseEnv ?? process.env),
-      // process.execPath is Electron itself; this makes it behave as plain Node for the child.
-      ELECTRON_RUN_AS_NODE: '1',
-      [STACK_ENV.port]: String(port),
-      [STACK_ENV.adminPassword]: this.password ?? '',
-      [STACK_ENV.dataDir]: this.options.dataDir,
-      [STACK_ENV.allowedOrigins]: (this.options.allowedOrigins ?? ['app://streamspace']).join(','),
-    };
+  private env(): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...(this.options.baseEnv ?? process.env) };
+    // The config message carries it; one inherited from main's own environment must not override it.
+    delete env[STACK_ENV.adminPassword];
+    delete env[STACK_ENV.port];
+    env[STACK_ENV.dataDir] = this.options.dataDir;
+    env[STACK_ENV.allowedOrigins] = (this.options.allowedOrigins ?? ['app://streamspace']).join(',');
     return env;
   }
 
-  private spawn(): void {
-    const port = this.port;
+  private async spawn(): Promise<void> {
+    let port: number;
+    try {
+      port = this.port || (await freePort(LOOPBACK));
+    } catch (error) {
+      this.scheduleRestart(`Local stack found no free port: ${String(error)}`, false, 0);
+      return;
+    }
+    if (this.state.phase !== 'starting') return;
+    const secret = randomBytes(32).toString('base64url');
     const stderrTail: string[] = [];
     let fatal: string | null = null;
+    let runtime: string | null = null;
     let becameReady = false;
-    let exited = false;
 
     const args = ['--port', String(port), ...(this.options.args?.() ?? [])];
-    const child = this.opts.fork(this.options.serverScript, args, {
-      env: this.env(port),
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
-    });
-    this.child = child;
+    const child = this.opts.launch(this.options.serverScript, args, { env: this.env() });
+    let resolveExited = () => {};
+    const running: Running = {
+      process: child,
+      exited: new Promise<void>((resolve) => {
+        resolveExited = resolve;
+      }),
+      done: false,
+    };
+    this.child = running;
+    // First message, before the stack opens its database: it starts nothing without it.
+    child.postMessage({ type: 'config', adminPassword: this.password ?? '', secret });
 
     for (const stream of ['stdout', 'stderr'] as const) {
       const source = child[stream];
@@ -185,48 +211,55 @@ export class StackSupervisor {
       });
     }
 
-    this.readyTimer = setTimeout(() => {
-      fatal = `did not report ready within ${this.opts.readyTimeoutMs / 1000} s`;
-      child.kill('SIGKILL');
-    }, this.opts.readyTimeoutMs);
-
-    child.on('message', (raw: unknown) => {
+    child.onMessage((raw: unknown) => {
       const parsed = StackMessage.safeParse(raw);
       if (!parsed.success) return;
-      const message = parsed.data;
-      if (message.type === 'fatal') {
-        fatal = message.message;
-        return;
-      }
-      if (child !== this.child || this.state.phase === 'stopping') return;
-      this.clearReadyTimer();
-      becameReady = true;
-      this.readyAt = Date.now();
-      const boundPort = Number(new URL(message.url).port);
-      if (boundPort > 0) this.port = boundPort;
-      this.setState({ phase: 'ready', url: message.url.replace(/\/+$/, ''), runtime: message.runtime });
+      if (parsed.data.type === 'fatal') fatal = parsed.data.message;
+      else runtime = parsed.data.runtime;
     });
 
-    const onExit = (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) => {
-      if (exited) return;
-      exited = true;
-      this.clearReadyTimer();
-      if (child !== this.child) return;
+    child.onExit((exit: StackExit) => {
+      running.done = true;
+      resolveExited();
+      if (running !== this.child) return;
       this.child = null;
       if (this.state.phase === 'stopping' || this.state.phase === 'stopped') return;
-      const how = spawnError
-        ? `could not start: ${spawnError.message}`
-        : signal
-          ? `was killed by ${signal}`
-          : `exited with code ${code}`;
+      const how = exit.error
+        ? `could not start: ${exit.error.message}`
+        : exit.signal
+          ? `was killed by ${exit.signal}`
+          : `exited with code ${exit.code}`;
       const why = fatal ?? summarizeStderr(stderrTail);
       this.scheduleRestart(`Local stack ${how}${why ? `: ${why}` : ''}`, becameReady, port);
-    };
-    child.on('exit', (code, signal) => onExit(code, signal));
-    // 'error' without 'exit' means the process never started (e.g. the executable is missing).
-    child.on('error', (error) => {
-      if (child.pid === undefined) onExit(null, null, error);
     });
+
+    const url = `http://${LOOPBACK}:${port}`;
+    const deadline = Date.now() + this.opts.readyTimeoutMs;
+    const current = () => !running.done && running === this.child && this.state.phase === 'starting';
+    // In the background: start() resolves once the child runs, readiness arrives as a state change.
+    void (async () => {
+      let foreign = false;
+      while (current()) {
+        const probe = await probeReady(url, secret);
+        if (!current()) return;
+        foreign = probe.kind === 'foreign';
+        if (probe.kind === 'ready' && runtime !== null) {
+          becameReady = true;
+          this.readyAt = Date.now();
+          this.port = port;
+          this.setState({ phase: 'ready', url, runtime });
+          return;
+        }
+        if (Date.now() >= deadline) {
+          fatal = foreign
+            ? `port ${port} answers without this launch's proof: another program is using it`
+            : `did not become ready within ${this.opts.readyTimeoutMs / 1000} s`;
+          child.kill('SIGKILL');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, this.opts.readyPollMs));
+      }
+    })();
   }
 
   private scheduleRestart(message: string, wasReady: boolean, triedPort: number): void {
@@ -240,36 +273,39 @@ export class StackSupervisor {
       this.retryTimer = null;
       if (this.state.phase !== 'crashed') return;
       this.setState({ phase: 'starting', attempt: this.failures + 1 });
-      this.spawn();
+      void this.spawn();
     }, retryInMs);
   }
 
-  private async doStop(): Promise<void> {
+  private async doStop(terminateSessions: boolean): Promise<void> {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    this.clearReadyTimer();
-    const child = this.child;
+    const running = this.child;
     this.setState({ phase: 'stopping' });
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const graceful = await Promise.race([
-        exited.then(() => true),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.opts.stopGraceMs).unref()),
-      ]);
-      if (!graceful) {
-        child.kill('SIGKILL');
-        await exited;
+    if (running && !running.done) {
+      const exitedWithin = (ms: number) =>
+        Promise.race([
+          running.exited.then(() => true),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref()),
+        ]);
+      // Ending sessions takes a while (each Xvnc gets its own grace); SIGTERM would cut it short.
+      let exited = false;
+      if (terminateSessions) {
+        running.process.postMessage({ type: 'shutdown', terminateSessions: true });
+        exited = await exitedWithin(this.opts.terminateGraceMs);
+      }
+      if (!exited) {
+        running.process.kill('SIGTERM');
+        exited = await exitedWithin(this.opts.stopGraceMs);
+      }
+      if (!exited) {
+        running.process.kill('SIGKILL');
+        await running.exited;
       }
     }
     this.child = null;
     this.failures = 0;
     this.setState({ phase: 'stopped' });
-  }
-
-  private clearReadyTimer(): void {
-    if (this.readyTimer) clearTimeout(this.readyTimer);
-    this.readyTimer = null;
   }
 
   private setState(state: StackState): void {

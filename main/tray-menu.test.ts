@@ -1,7 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { SessionState } from '../protocol';
 import { session, template } from './testing/fixtures';
-import { buildTrayMenu, type MenuItemDescriptor, type TrayActions, type TrayState } from './tray-menu';
+import {
+  buildTrayMenu,
+  type MenuItemDescriptor,
+  type TrayActions,
+  type TrayState,
+  terminatePrompt,
+} from './tray-menu';
 
 function fakeActions() {
   return {
@@ -12,6 +18,9 @@ function fakeActions() {
     terminate: vi.fn(),
     openDashboard: vi.fn(),
     switchProfile: vi.fn(),
+    addProfile: vi.fn(),
+    toggleFavourite: vi.fn(),
+    setStartAtLogin: vi.fn(),
     quit: vi.fn(),
   } satisfies TrayActions;
 }
@@ -54,12 +63,13 @@ function has(items: readonly MenuItemDescriptor[], id: string): boolean {
 }
 
 describe('buildTrayMenu', () => {
-  it('offers each template under Launch, sorted by display name, and launches by template name', () => {
+  it('offers each template under Launch by category, sorted by display name, and launches by template name', () => {
     const actions = fakeActions();
     const menu = buildTrayMenu(state(), actions);
     const launch = find(menu, 'launch');
     expect(launch.enabled).toBe(true);
-    expect(launch.submenu?.map((i) => i.label)).toEqual(['Firefox', 'VS Code']);
+    expect(launch.submenu?.map((i) => i.label ?? i.type)).toEqual(['apps', 'separator', 'Favourites']);
+    expect(find(menu, 'category:apps').submenu?.map((i) => i.label)).toEqual(['Firefox', 'VS Code']);
     find(menu, 'launch:code').click?.();
     expect(actions.launch).toHaveBeenCalledWith('code');
     expect(actions.launch).toHaveBeenCalledTimes(1);
@@ -175,9 +185,9 @@ describe('buildTrayMenu', () => {
     const actions = fakeActions();
     const menu = buildTrayMenu(state(), actions);
     const profiles = find(menu, 'profiles').submenu ?? [];
-    expect(profiles.map((p) => [p.label, p.type, p.checked])).toEqual([
-      ['Local (this computer)', 'radio', true],
-      ['Work', 'radio', false],
+    expect(profiles.filter((p) => p.type === 'radio').map((p) => [p.label, p.checked])).toEqual([
+      ['Local (this computer)', true],
+      ['Work', false],
     ]);
     find(menu, 'profile:local').click?.();
     expect(actions.switchProfile).not.toHaveBeenCalled();
@@ -194,5 +204,102 @@ describe('buildTrayMenu', () => {
     expect(actions.openDashboard).toHaveBeenCalledTimes(1);
     expect(actions.quit).toHaveBeenCalledTimes(1);
     expect(menu.at(-1)?.id).toBe('quit');
+  });
+
+  it('groups templates by category, with the favourites first', () => {
+    const actions = fakeActions();
+    const templates = [
+      template('xterm', { displayName: 'Terminal', category: 'Tools' }),
+      template('firefox', { category: 'Browsers' }),
+      template('chromium', { category: 'Browsers' }),
+      template('code', { displayName: 'VS Code', category: 'Development' }),
+    ];
+    const menu = buildTrayMenu(state({ templates, favourites: ['xterm', 'firefox', 'gone'] }), actions);
+    expect(find(menu, 'launch').submenu?.map((i) => i.id ?? i.type)).toEqual([
+      'favourite:firefox',
+      'favourite:xterm',
+      'separator',
+      'category:Browsers',
+      'category:Development',
+      'category:Tools',
+      'separator',
+      'favourites',
+    ]);
+    expect(find(menu, 'category:Browsers').submenu?.map((i) => i.label)).toEqual(['Chromium', 'Firefox']);
+    find(menu, 'favourite:xterm').click?.();
+    expect(actions.launch).toHaveBeenCalledWith('xterm');
+  });
+
+  it('stars and unstars templates from the Favourites list', () => {
+    const actions = fakeActions();
+    const menu = buildTrayMenu(state({ favourites: ['code'] }), actions);
+    expect(find(menu, 'favourites').submenu?.map((i) => [i.label, i.type, i.checked])).toEqual([
+      ['Firefox', 'checkbox', false],
+      ['VS Code', 'checkbox', true],
+    ]);
+    find(menu, 'favourite-toggle:firefox').click?.();
+    expect(actions.toggleFavourite).toHaveBeenCalledWith('firefox');
+  });
+
+  it('says why a session failed in its label and submenu', () => {
+    const failed = session('code', 'failed', {
+      status: { phase: 'failed', message: 'xterm exited with code 1' },
+    });
+    const menu = buildTrayMenu(state({ sessions: [failed] }), fakeActions());
+    expect(find(menu, `session:${failed.name}`).label).toBe('VS Code — failed: xterm exited with code 1');
+    expect(find(menu, `session:${failed.name}:reason`)).toMatchObject({ enabled: false });
+  });
+
+  it('toggles start at login, showing the current setting', () => {
+    const actions = fakeActions();
+    const off = find(buildTrayMenu(state(), actions), 'start-at-login');
+    expect(off).toMatchObject({ type: 'checkbox', checked: false });
+    off.click?.();
+    expect(actions.setStartAtLogin).toHaveBeenLastCalledWith(true);
+    find(buildTrayMenu(state({ startAtLogin: true }), actions), 'start-at-login').click?.();
+    expect(actions.setStartAtLogin).toHaveBeenLastCalledWith(false);
+  });
+
+  it('adds a server from the Profiles submenu', () => {
+    const actions = fakeActions();
+    const menu = buildTrayMenu(state(), actions);
+    expect(find(menu, 'profiles').submenu?.at(-1)?.label).toBe('Add Server…');
+    find(menu, 'profile:add').click?.();
+    expect(actions.addProfile).toHaveBeenCalledOnce();
+  });
+
+  it('shows a notice under the header', () => {
+    const menu = buildTrayMenu(state({ notice: 'No system keychain' }), fakeActions());
+    expect(menu.slice(0, 2).map((i) => i.id)).toEqual(['status', 'notice']);
+    expect(find(menu, 'notice')).toMatchObject({ label: 'No system keychain', enabled: false });
+  });
+
+  it('keeps the order the issue asks for', () => {
+    const s = session('firefox', 'running');
+    const ids = buildTrayMenu(state({ sessions: [s] }), fakeActions())
+      .map((i) => i.id)
+      .filter(Boolean);
+    expect(ids).toEqual([
+      'status',
+      'launch',
+      `session:${s.name}`,
+      'dashboard',
+      'profiles',
+      'start-at-login',
+      'quit',
+    ]);
+  });
+});
+
+describe('terminatePrompt', () => {
+  it('names the session and says what is lost, with Terminate as the confirming button', () => {
+    const scratch = session('firefox', 'running', { persistentHome: false });
+    expect(terminatePrompt(scratch, 'Firefox')).toEqual({
+      message: 'Terminate Firefox?',
+      detail: `${scratch.name} stops and its window closes. Anything not saved elsewhere is lost.`,
+      confirm: 'Terminate',
+    });
+    const kept = session('firefox', 'running', { persistentHome: true });
+    expect(terminatePrompt(kept, 'Firefox').detail).toContain('Files in its home folder are kept.');
   });
 });

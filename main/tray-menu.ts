@@ -1,4 +1,5 @@
 import { allowedActions, type SessionAction, type SessionDto, type TemplateDto } from '../protocol';
+import type { Prompt } from './security';
 
 export type ProfileMode = 'local' | 'remote';
 export type ConnectionStatus = 'starting' | 'connected' | 'error' | 'signed_out';
@@ -16,6 +17,11 @@ export interface TrayState {
   connectionMessage?: string;
   templates: readonly TemplateDto[];
   sessions: readonly SessionDto[];
+  /** Template names the user starred on this profile, shown first under Launch. */
+  favourites?: readonly string[];
+  startAtLogin?: boolean;
+  /** Something the user must know that is not about the connection: no keychain, say. */
+  notice?: string;
 }
 
 export interface TrayActions {
@@ -26,6 +32,10 @@ export interface TrayActions {
   terminate(name: string): void;
   openDashboard(): void;
   switchProfile(id: string): void;
+  /** Opens where a server profile is added. */
+  addProfile(): void;
+  toggleFavourite(template: string): void;
+  setStartAtLogin(enabled: boolean): void;
   quit(): void;
 }
 
@@ -91,9 +101,13 @@ function sessionMenu(
   // While a session starts, its message is the launch's progress ("Pulling image …").
   const progress = STARTING_STATES.has(state) ? session.status.message.slice(0, 80) : '';
   if (progress) items.unshift({ id: `session:${name}:progress`, label: progress, enabled: false }, separator);
+  // A failed session says why, so the user can tell a crash from a refused start before terminating it.
+  const reason = state === 'failed' ? session.status.message.slice(0, 80) : '';
+  if (reason) items.unshift({ id: `session:${name}:reason`, label: reason, enabled: false }, separator);
+  const detail = progress || reason;
   return {
     id: `session:${name}`,
-    label: progress ? `${displayName} — ${state}: ${progress}` : `${displayName} — ${state}`,
+    label: detail ? `${displayName} — ${state}: ${detail}` : `${displayName} — ${state}`,
     toolTip: name,
     type: 'submenu',
     submenu: items,
@@ -104,7 +118,6 @@ function sessionMenu(
 export function buildTrayMenu(state: TrayState, actions: TrayActions): MenuItemDescriptor[] {
   const connected = state.connection === 'connected';
   const displayNames = new Map(state.templates.map((t) => [t.name, t.displayName]));
-  const templates = [...state.templates].sort((a, b) => a.displayName.localeCompare(b.displayName));
   const sessions = state.sessions
     .filter((s) => s.state !== 'terminated')
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
@@ -116,20 +129,9 @@ export function buildTrayMenu(state: TrayState, actions: TrayActions): MenuItemD
   const menu: MenuItemDescriptor[] = [
     { id: 'status', label: `${state.profile.name} — ${status}`, enabled: false },
     separator,
-    {
-      id: 'launch',
-      label: 'Launch',
-      type: 'submenu',
-      enabled: connected && templates.length > 0,
-      submenu: templates.map((t) => ({
-        id: `launch:${t.name}`,
-        label: t.displayName,
-        toolTip: t.description || undefined,
-        enabled: connected,
-        click: () => actions.launch(t.name),
-      })),
-    },
+    launchMenu(state, connected, actions),
   ];
+  if (state.notice) menu.splice(1, 0, { id: 'notice', label: state.notice.slice(0, 120), enabled: false });
 
   if (sessions.length > 0) {
     menu.push(separator);
@@ -142,24 +144,111 @@ export function buildTrayMenu(state: TrayState, actions: TrayActions): MenuItemD
 
   menu.push(
     separator,
-    { id: 'dashboard', label: 'Open dashboard', click: () => actions.openDashboard() },
+    { id: 'dashboard', label: 'Open Dashboard', click: () => actions.openDashboard() },
     {
       id: 'profiles',
-      label: 'Profile',
+      label: 'Profiles',
       type: 'submenu',
-      submenu: state.profiles.map((p) => ({
-        id: `profile:${p.id}`,
-        label: p.mode === 'local' ? `${p.name} (this computer)` : p.name,
-        type: 'radio',
-        checked: p.id === state.profile.id,
-        // Re-selecting the active profile would tear down a working connection for nothing.
-        click: () => {
-          if (p.id !== state.profile.id) actions.switchProfile(p.id);
-        },
-      })),
+      submenu: [
+        ...state.profiles.map(
+          (p): MenuItemDescriptor => ({
+            id: `profile:${p.id}`,
+            label: p.mode === 'local' ? `${p.name} (this computer)` : p.name,
+            type: 'radio',
+            checked: p.id === state.profile.id,
+            // Re-selecting the active profile would tear down a working connection for nothing.
+            click: () => {
+              if (p.id !== state.profile.id) actions.switchProfile(p.id);
+            },
+          }),
+        ),
+        separator,
+        { id: 'profile:add', label: 'Add Server…', click: () => actions.addProfile() },
+      ],
+    },
+    {
+      id: 'start-at-login',
+      label: 'Start at Login',
+      type: 'checkbox',
+      checked: state.startAtLogin === true,
+      click: () => actions.setStartAtLogin(state.startAtLogin !== true),
     },
     separator,
     { id: 'quit', label: 'Quit StreamSpace', click: () => actions.quit() },
   );
   return menu;
+}
+
+const byDisplayName = (a: TemplateDto, b: TemplateDto) => a.displayName.localeCompare(b.displayName);
+
+function launchItem(
+  t: TemplateDto,
+  id: string,
+  connected: boolean,
+  actions: TrayActions,
+): MenuItemDescriptor {
+  return {
+    id,
+    label: t.displayName,
+    toolTip: t.description || undefined,
+    enabled: connected,
+    click: () => actions.launch(t.name),
+  };
+}
+
+/**
+ * Launch ▸ the favourites first, then one submenu per category, then the list that stars them:
+ * a native menu item has only the one click, so starring needs an item of its own.
+ */
+function launchMenu(state: TrayState, connected: boolean, actions: TrayActions): MenuItemDescriptor {
+  const templates = [...state.templates].sort(byDisplayName);
+  const starred = new Set(state.favourites ?? []);
+  const favourites = templates.filter((t) => starred.has(t.name));
+  const categories = [...new Set(templates.map((t) => t.category))].sort((a, b) => a.localeCompare(b));
+  const submenu: MenuItemDescriptor[] = favourites.map((t) =>
+    launchItem(t, `favourite:${t.name}`, connected, actions),
+  );
+  if (favourites.length > 0) submenu.push(separator);
+  for (const category of categories) {
+    submenu.push({
+      id: `category:${category}`,
+      label: category,
+      type: 'submenu',
+      submenu: templates
+        .filter((t) => t.category === category)
+        .map((t) => launchItem(t, `launch:${t.name}`, connected, actions)),
+    });
+  }
+  if (templates.length > 0) {
+    submenu.push(separator, {
+      id: 'favourites',
+      label: 'Favourites',
+      type: 'submenu',
+      submenu: templates.map((t) => ({
+        id: `favourite-toggle:${t.name}`,
+        label: t.displayName,
+        type: 'checkbox',
+        checked: starred.has(t.name),
+        click: () => actions.toggleFavourite(t.name),
+      })),
+    });
+  }
+  return {
+    id: 'launch',
+    label: 'Launch',
+    type: 'submenu',
+    enabled: connected && templates.length > 0,
+    submenu,
+  };
+}
+
+/** Asked before Terminate: it ends the app inside and, without a persistent home, its files. */
+export function terminatePrompt(session: SessionDto, displayName: string): Prompt {
+  return {
+    message: `Terminate ${displayName}?`,
+    detail: session.persistentHome
+      ? `${session.name} stops and its window closes. Files in its home folder are kept.`
+      : `${session.name} stops and its window closes. Anything not saved elsewhere is lost.`,
+    confirm: 'Terminate',
+  };
 }

@@ -92,4 +92,37 @@ describe('createGeometryStore', () => {
     expect(write).not.toHaveBeenCalled();
     expect(store.placementFor('firefox')).toEqual({ width: 1280, height: 800 });
   });
+
+  it('remembers fullscreen with the bounds it returns to, and clamps those to the displays of now', async () => {
+    let saved: unknown;
+    let displays = [{ x: 0, y: 0, width: 2560, height: 1440 }];
+    const options = {
+      read: async () => saved,
+      write: async (v: unknown) => {
+        saved = v;
+      },
+      displays: () => displays,
+      defaultSize: { width: 1280, height: 800 },
+    };
+    const store = await createGeometryStore(options);
+    await store.remember('firefox', { x: 1200, y: 600, width: 1300, height: 800 }, true);
+    expect(store.placementFor('firefox')).toEqual({
+      x: 1200,
+      y: 600,
+      width: 1300,
+      height: 800,
+      fullscreen: true,
+    });
+    displays = [{ x: 0, y: 0, width: 1280, height: 720 }];
+    const reloaded = await createGeometryStore(options);
+    expect(reloaded.placementFor('firefox')).toEqual({
+      x: 0,
+      y: 0,
+      width: 1280,
+      height: 720,
+      fullscreen: true,
+    });
+    await reloaded.remember('firefox', { x: 0, y: 0, width: 800, height: 600 });
+    expect(reloaded.placementFor('firefox')).toEqual({ x: 0, y: 0, width: 800, height: 600 });
+  });
 });

@@ -7,8 +7,12 @@ export interface Rect {
   height: number;
 }
 
-/** Size always; position only when we know a good one, otherwise the OS cascades new windows. */
-export type WindowPlacement = Pick<Rect, 'width' | 'height'> & Partial<Pick<Rect, 'x' | 'y'>>;
+/**
+ * Size always; position only when we know a good one, otherwise the OS cascades new windows.
+ * `fullscreen` only when the window was closed in fullscreen.
+ */
+export type WindowPlacement = Pick<Rect, 'width' | 'height'> &
+  Partial<Pick<Rect, 'x' | 'y'>> & { fullscreen?: true };
 
 const RectSchema = z.object({
   x: z.number().int(),
@@ -17,9 +21,11 @@ const RectSchema = z.object({
   height: z.number().int().positive(),
 });
 
+const SavedWindow = RectSchema.extend({ fullscreen: z.boolean().optional() });
+
 const GeometryFile = z.object({
   version: z.literal(1),
-  windows: z.record(z.string(), RectSchema),
+  windows: z.record(z.string(), SavedWindow),
 });
 type GeometryFile = z.infer<typeof GeometryFile>;
 
@@ -78,7 +84,8 @@ export interface GeometryStoreOptions {
 
 export interface GeometryStore {
   placementFor(key: string): WindowPlacement;
-  remember(key: string, bounds: Rect): Promise<void>;
+  /** `bounds` are the normal (restored) bounds, which a fullscreen window comes back to. */
+  remember(key: string, bounds: Rect, fullscreen?: boolean): Promise<void>;
 }
 
 export async function createGeometryStore(options: GeometryStoreOptions): Promise<GeometryStore> {
@@ -89,14 +96,18 @@ export async function createGeometryStore(options: GeometryStoreOptions): Promis
     placementFor(key) {
       const bounds = saved.windows[key];
       const displays = options.displays();
-      if (bounds) return clampToDisplays(bounds, displays);
+      if (bounds) {
+        const { fullscreen, ...rect } = bounds;
+        const placed = clampToDisplays(rect, displays);
+        return fullscreen ? { ...placed, fullscreen: true } : placed;
+      }
       const primary = displays[0];
       return {
         width: primary ? Math.min(options.defaultSize.width, primary.width) : options.defaultSize.width,
         height: primary ? Math.min(options.defaultSize.height, primary.height) : options.defaultSize.height,
       };
     },
-    async remember(key, bounds) {
+    async remember(key, bounds, fullscreen = false) {
       const rounded = RectSchema.safeParse({
         x: Math.round(bounds.x),
         y: Math.round(bounds.y),
@@ -104,7 +115,7 @@ export async function createGeometryStore(options: GeometryStoreOptions): Promis
         height: Math.round(bounds.height),
       });
       if (!rounded.success) return;
-      saved.windows[key] = rounded.data;
+      saved.windows[key] = fullscreen ? { ...rounded.data, fullscreen: true } : rounded.data;
       await options.write({ version: 1, windows: { ...saved.windows } });
     },
   };

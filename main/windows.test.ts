@@ -2,19 +2,31 @@ import { describe, expect, it, vi } from 'vitest';
 import { APP_ENTRY } from './app-protocol';
 import type { Rect, WindowPlacement } from './window-geometry';
 import { createGeometryStore } from './window-geometry';
-import { DASHBOARD_GEOMETRY_KEY, type ManagedWindow, type WindowKind, WindowManager } from './windows';
+import {
+  DASHBOARD_GEOMETRY_KEY,
+  type ManagedWindow,
+  type SessionInfo,
+  type WindowKind,
+  WindowManager,
+  type WindowManagerOptions,
+  windowTitle,
+} from './windows';
 
 class FakeWindow implements ManagedWindow {
   url = '';
   destroyed = false;
   minimized = false;
+  fullscreen = false;
+  titles: string[] = [];
   bounds: Rect;
   readonly calls: string[] = [];
   private readonly handlers = new Map<string, Array<() => void>>();
   constructor(
     readonly kind: WindowKind,
     readonly placement: WindowPlacement,
+    title = '',
   ) {
+    this.titles.push(title);
     this.bounds = {
       x: placement.x ?? 0,
       y: placement.y ?? 0,
@@ -44,6 +56,12 @@ class FakeWindow implements ManagedWindow {
   getNormalBounds() {
     return this.bounds;
   }
+  isFullScreen() {
+    return this.fullscreen;
+  }
+  setTitle(title: string) {
+    this.titles.push(title);
+  }
   reload() {
     this.calls.push('reload');
   }
@@ -63,7 +81,7 @@ class FakeWindow implements ManagedWindow {
   }
 }
 
-async function setup() {
+async function setup(extra: Partial<WindowManagerOptions> = {}) {
   let saved: unknown;
   const geometry = await createGeometryStore({
     read: async () => saved,
@@ -76,14 +94,15 @@ async function setup() {
   const created: FakeWindow[] = [];
   const templates: Record<string, string> = { 'admin-firefox-1': 'firefox', 'admin-firefox-2': 'firefox' };
   const manager = new WindowManager({
-    create: (kind, placement) => {
-      const w = new FakeWindow(kind, placement);
+    create: (kind, placement, title) => {
+      const w = new FakeWindow(kind, placement, title);
       created.push(w);
       return w;
     },
     geometry,
     entry: () => APP_ENTRY,
     templateOf: (name) => templates[name],
+    ...extra,
   });
   return { manager, created, geometry };
 }
@@ -181,5 +200,48 @@ describe('WindowManager', () => {
     manager.openDashboard();
     await flush();
     expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'ERR_FILE_NOT_FOUND' }));
+  });
+
+  it('titles a session window with its template and state, and follows the state', async () => {
+    const info: Record<string, SessionInfo> = {
+      'admin-firefox-1': { displayName: 'Firefox', state: 'starting' },
+    };
+    const { manager } = await setup({ sessionInfo: (name) => info[name] });
+    const w = manager.openSession('admin-firefox-1') as FakeWindow;
+    const d = manager.openDashboard() as FakeWindow;
+    info['admin-firefox-1'] = { displayName: 'Firefox', state: 'running' };
+    manager.updateTitles();
+    expect(w.titles).toEqual(['Firefox (starting) — StreamSpace', 'Firefox (running) — StreamSpace']);
+    expect(d.titles).toEqual(['StreamSpace']);
+  });
+
+  it('reopens a template fullscreen when its last window was closed fullscreen', async () => {
+    const { manager, created } = await setup();
+    const w = manager.openSession('admin-firefox-1') as FakeWindow;
+    w.fullscreen = true;
+    w.close();
+    await flush();
+    manager.openSession('admin-firefox-2');
+    expect(created[1]?.placement).toMatchObject({ fullscreen: true });
+  });
+
+  it('tells when the user closes the dashboard, but not when everything closes at quit', async () => {
+    const onDashboardClosed = vi.fn();
+    const { manager } = await setup({ onDashboardClosed });
+    manager.openDashboard().close();
+    expect(onDashboardClosed).toHaveBeenCalledOnce();
+    manager.openDashboard();
+    manager.closeAll();
+    expect(onDashboardClosed).toHaveBeenCalledOnce();
+  });
+});
+
+describe('windowTitle', () => {
+  it('falls back to the template, then the session name', () => {
+    expect(windowTitle({ kind: 'session', name: 'admin-x-1', template: 'x' })).toBe('x — StreamSpace');
+    expect(windowTitle({ kind: 'session', name: 'admin-x-1', template: undefined })).toBe(
+      'admin-x-1 — StreamSpace',
+    );
+    expect(windowTitle({ kind: 'dashboard' })).toBe('StreamSpace');
   });
 });

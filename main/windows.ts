@@ -1,3 +1,4 @@
+import type { SessionState } from '../protocol';
 import { dashboardUrl, viewerUrl } from './app-protocol';
 import type { GeometryStore, Rect, WindowPlacement } from './window-geometry';
 
@@ -10,6 +11,8 @@ export interface ManagedWindow {
   restore(): void;
   isDestroyed(): boolean;
   getNormalBounds(): Rect;
+  isFullScreen(): boolean;
+  setTitle(title: string): void;
   reload(): void;
   close(): void;
   once(event: 'close' | 'closed', listener: () => void): unknown;
@@ -19,7 +22,21 @@ export type WindowKind =
   | { kind: 'dashboard' }
   | { kind: 'session'; name: string; template: string | undefined };
 
-export type WindowFactory = (kind: WindowKind, placement: WindowPlacement) => ManagedWindow;
+/** `title` is the first title; the manager keeps it current as the session's state changes. */
+export type WindowFactory = (kind: WindowKind, placement: WindowPlacement, title: string) => ManagedWindow;
+
+/** What a session window's title says about its session. */
+export interface SessionInfo {
+  displayName: string;
+  state?: SessionState;
+}
+
+/** The template and the state, so a window in the task bar tells what it holds and whether it runs. */
+export function windowTitle(kind: WindowKind, info?: SessionInfo): string {
+  if (kind.kind === 'dashboard') return 'StreamSpace';
+  const name = info?.displayName ?? kind.template ?? kind.name;
+  return info?.state ? `${name} (${info.state}) — StreamSpace` : `${name} — StreamSpace`;
+}
 
 export interface WindowManagerOptions {
   create: WindowFactory;
@@ -28,6 +45,10 @@ export interface WindowManagerOptions {
   entry: () => string;
   /** The template of a session, for its remembered geometry. */
   templateOf: (session: string) => string | undefined;
+  /** The display name and state of a session, for its window's title. */
+  sessionInfo?: (session: string) => SessionInfo | undefined;
+  /** The user closed the dashboard (not a profile switch or quit closing it). */
+  onDashboardClosed?: () => void;
   /** Page loads and geometry writes fail in the background; this hears about it. */
   onError?: (error: unknown) => void;
 }
@@ -42,6 +63,7 @@ export const DASHBOARD_GEOMETRY_KEY = '#dashboard';
 export class WindowManager {
   private dashboard: ManagedWindow | null = null;
   private readonly sessions = new Map<string, ManagedWindow>();
+  private closingAll = false;
 
   constructor(private readonly options: WindowManagerOptions) {}
 
@@ -55,6 +77,7 @@ export class WindowManager {
     this.dashboard = window;
     window.once('closed', () => {
       if (this.dashboard === window) this.dashboard = null;
+      if (!this.closingAll) this.options.onDashboardClosed?.();
     });
     return window;
   }
@@ -78,6 +101,19 @@ export class WindowManager {
     return [...this.sessions.keys()];
   }
 
+  /** After a state change: each session window's title follows its session. */
+  updateTitles(): void {
+    for (const [name, window] of this.sessions) {
+      if (window.isDestroyed()) continue;
+      window.setTitle(
+        windowTitle(
+          { kind: 'session', name, template: this.options.templateOf(name) },
+          this.options.sessionInfo?.(name),
+        ),
+      );
+    }
+  }
+
   /** Sessions of one control plane mean nothing on another: a profile switch closes their windows. */
   closeSessions(except: (name: string) => boolean = () => false): void {
     for (const [name, window] of this.sessions) {
@@ -90,8 +126,14 @@ export class WindowManager {
     for (const window of this.all()) window.reload();
   }
 
+  /** Quit: closes everything without counting as the user closing the dashboard. */
   closeAll(): void {
-    for (const window of this.all()) window.close();
+    this.closingAll = true;
+    try {
+      for (const window of this.all()) window.close();
+    } finally {
+      this.closingAll = false;
+    }
   }
 
   private all(): ManagedWindow[] {
@@ -103,12 +145,13 @@ export class WindowManager {
   private open(kind: WindowKind, geometryKey: string | undefined, url: string): ManagedWindow {
     // A session of an unknown template gets the default size: '#' keys never hold saved bounds.
     const placement = this.options.geometry.placementFor(geometryKey ?? '#unknown-template');
-    const window = this.options.create(kind, placement);
+    const info = kind.kind === 'session' ? this.options.sessionInfo?.(kind.name) : undefined;
+    const window = this.options.create(kind, placement, windowTitle(kind, info));
     if (geometryKey) {
-      // Normal bounds, so a window closed while maximised comes back at its restored size.
+      // Normal bounds, so a window closed while maximised or fullscreen comes back at its restored size.
       window.once('close', () => {
         void this.options.geometry
-          .remember(geometryKey, window.getNormalBounds())
+          .remember(geometryKey, window.getNormalBounds(), window.isFullScreen())
           .catch(this.options.onError);
       });
     }

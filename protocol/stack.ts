@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { DnsLabel } from './names';
 
 /**
- * Messages the local stack child process (out/server/serve.js) sends to whoever forked it with an
- * IPC channel (Electron main). Over a plain terminal it prints the URL instead.
+ * Messages the local stack child process (out/server/serve.js) sends to its parent over the message
+ * channel: Electron's utilityProcess parentPort, or the fork IPC channel under plain Node. Over a
+ * plain terminal it prints the URL instead.
  */
 export const StackMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), url: z.string().url(), runtime: z.string() }),
@@ -11,7 +12,37 @@ export const StackMessage = z.discriminatedUnion('type', [
 ]);
 export type StackMessage = z.infer<typeof StackMessage>;
 
-/** Environment the stack reads; main sets the first four when it forks the child. */
+/**
+ * What the parent sends the stack. `config` comes first, and the stack starts nothing before it:
+ * secrets travel here because the environment and argv of a process are readable by other programs
+ * of the same user (/proc/<pid>/environ, ps) and end up in crash reports.
+ */
+export const StackControl = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('config'),
+    adminPassword: z.string().min(1).max(1024),
+    /** Per launch: the stack proves with it that it is the one answering /readyz (see LAUNCH_PROOF). */
+    secret: z.string().min(32).max(256),
+  }),
+  /** Quit: stop every session (their Xvnc included) before exiting, rather than leaving them to adopt. */
+  z.strictObject({ type: z.literal('shutdown'), terminateSessions: z.boolean() }),
+]);
+export type StackControl = z.infer<typeof StackControl>;
+
+/**
+ * The launch proof on /readyz: main sends a random challenge in the first header, and the stack
+ * answers HMAC-SHA256(secret, challenge) as base64url in the second. Another program that took the
+ * port cannot answer it, so main never signs its admin password in to a stranger.
+ */
+export const LAUNCH_PROOF = {
+  challengeHeader: 'x-streamspace-launch-challenge',
+  proofHeader: 'x-streamspace-launch-proof',
+} as const;
+
+/**
+ * Environment the stack reads; main sets dataDir and allowedOrigins when it starts the child. The
+ * admin password only comes from here in headless mode: under main it comes in the config message.
+ */
 export const STACK_ENV = {
   adminPassword: 'STREAMSPACE_ADMIN_PASSWORD',
   dataDir: 'STREAMSPACE_DATA_DIR',

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # System packages StreamSpace needs on Debian/Ubuntu: the local runtime (TigerVNC and the session
 # apps), Chromium for the end-to-end tests, the Secret Service keychain, PostgreSQL for server mode,
-# and websockify for the streaming benchmark.
+# websockify for the streaming benchmark, and rsvg-convert to check the icons against their SVGs.
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -12,4 +12,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   xterm x11-apps firefox-esr chromium fonts-dejavu-core \
   gnome-keyring dbus dbus-x11 libsecret-1-0 \
   postgresql websockify \
-  procps psmisc xauth ca-certificates
+  procps psmisc xauth ca-certificates \
+  librsvg2-bin

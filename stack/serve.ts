@@ -1,18 +1,30 @@
 /**
  * `npm run serve [-- --runtime kubernetes [--kubeconfig PATH] [--context NAME] [--namespace NS]]`:
- * the local stack without Electron, with the renderer served at /. When Electron main forks it
- * with an IPC channel it reports readiness there instead of relying on stdout.
+ * the local stack without Electron, with the renderer served at /. When Electron main starts it
+ * with a message channel (a utilityProcess, or fork IPC in tests) it waits there for its secrets
+ * and reports readiness there instead of relying on stdout.
  */
 import { parseArgs } from 'node:util';
+import { announceAdminPassword } from '../backend/admin-password';
 import { ConfigError, configFromEnv } from '../backend/config';
+import { PRIVATE_UMASK } from '../backend/data-dir';
 import { createLogger } from '../backend/logger';
 import { appPaths, findAppRoot } from '../backend/paths';
-import { STACK_FLAGS, type StackMessage } from '../protocol';
+import { STACK_ENV, STACK_FLAGS, type StackMessage } from '../protocol';
 import { StackError, startLocalStack } from './local-stack';
+import { answerLaunchChallenges, type ChannelProcess, NoConfigError, parentChannel } from './parent-channel';
 import { runtimeChoice } from './runtime-choice';
 
+// First, before anything can create a file: the data folder holds every secret of the install.
+process.umask(PRIVATE_UMASK);
+
+// Before any await: a fork IPC message that arrives with no listener is lost.
+const channel = parentChannel(process as unknown as ChannelProcess);
+/** How long a parent has to send the config message; main sends it right after the start. */
+const CONFIG_WAIT_MS = 30_000;
+
 function tell(message: StackMessage): void {
-  process.send?.(message);
+  channel?.send(message);
 }
 
 function readFlags() {
@@ -41,8 +53,11 @@ async function main(): Promise<void> {
     throw new ConfigError(`invalid port: ${values.port ?? process.env.PORT}`);
   const runtime = runtimeChoice(values, process.env);
 
+  const launch = channel ? await channel.config(CONFIG_WAIT_MS) : null;
+  // Into the parsed config only, never process.env: that would hand it to every session the agent starts.
+  const env = launch ? { ...process.env, [STACK_ENV.adminPassword]: launch.adminPassword } : process.env;
   const paths = appPaths(findAppRoot(import.meta.dirname));
-  const config = configFromEnv(process.env, paths);
+  const config = configFromEnv(env, paths);
   const logger = createLogger(config.logLevel);
   if (!paths.rendererDir) logger.warn('the renderer is not built (npm run build); only the API is served');
 
@@ -54,28 +69,38 @@ async function main(): Promise<void> {
   });
   const admin = stack.controlPlane.generatedAdminPassword;
   if (admin) {
-    process.stdout.write(
-      `Created user admin with password: ${admin}\n(shown once; set STREAMSPACE_ADMIN_PASSWORD to choose it)\n`,
-    );
+    await announceAdminPassword(admin, {
+      dataDir: config.dataDir,
+      interactive: process.stdout.isTTY === true,
+      write: (text) => process.stdout.write(text),
+      logger,
+    });
   }
 
+  if (launch) answerLaunchChallenges(stack.controlPlane.server, launch.secret);
+
   let stopping = false;
-  const stop = async () => {
+  const stop = async (terminateSessions = false) => {
     if (stopping) return;
     stopping = true;
-    await stack.close().catch((err: unknown) => logger.error({ err }, 'shutdown failed'));
+    await stack
+      .close({ terminateSessions })
+      .catch((err: unknown) => logger.error({ err }, 'shutdown failed'));
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  process.on('disconnect', stop);
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  channel?.onDisconnect(() => void stop());
+  channel?.onControl((message) => {
+    if (message.type === 'shutdown') void stop(message.terminateSessions);
+  });
   // Announce only once a stop request would be handled cleanly.
   process.stdout.write(`StreamSpace is running at ${stack.url}\n`);
   tell({ type: 'ready', url: stack.url, runtime: stack.runtime });
 }
 
 main().catch((err: unknown) => {
-  const known = err instanceof ConfigError || err instanceof StackError;
+  const known = err instanceof ConfigError || err instanceof StackError || err instanceof NoConfigError;
   const message = known ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
   tell({ type: 'fatal', message: known ? message : String(err) });
   process.stderr.write(`streamspace: ${message}\n`);

@@ -89,12 +89,14 @@ try {
     },
   });
   result.navigationBlocked = prevented;
-  result.externalOpen = dashboard.webContents.windowOpenHandler!({ url: 'https://streamspace.io/docs' });
+  result.trayImage = recorded.trayImage;
+  // Documentation opens at once; any other site asks first, and the test answers Cancel.
+  result.externalOpen = dashboard.webContents.windowOpenHandler!({ url: 'https://kubernetes.io/docs/' });
+  dashboard.webContents.windowOpenHandler!({ url: 'https://streamspace.io/docs' });
+  dashboard.webContents.windowOpenHandler!({ url: 'file:///etc/passwd' });
+  await until('the question about an unknown site', () => recorded.dialogs.length === 1);
+  result.externalDialog = recorded.dialogs.shift();
   result.external = recorded.external;
-  result.permission = {
-    clipboard: recorded.permissionCheck!(null, 'clipboard-read', 'app://streamspace', {}),
-    media: recorded.permissionCheck!(null, 'media', 'app://streamspace', {}),
-  };
 
   find(recorded.trayMenu as Item[], 'launch:firefox')!.click!();
   await until('a session window', () => recorded.windows.some((w) => w.url.includes('#/viewer/')));
@@ -104,9 +106,52 @@ try {
   const windowsBefore = recorded.windows.length;
   const viaOpen = dashboard.webContents.windowOpenHandler!({ url: viewer.url });
   result.reuse = { action: viaOpen.action, newWindows: recorded.windows.length - windowsBefore };
+  const check = (w: FakeBrowserWindow, permission: string) =>
+    recorded.permissionCheck!(w.webContents, permission, 'app://streamspace', { requestingUrl: w.url });
+  result.permission = {
+    viewerClipboard: check(viewer, 'clipboard-read'),
+    dashboardClipboard: check(dashboard, 'clipboard-read'),
+    viewerMedia: check(viewer, 'media'),
+  };
+
   await until('the session in the tray', () =>
     (recorded.trayMenu as Item[]).some((i) => String(i.id).startsWith('session:admin-firefox')),
   );
+
+  // Deep links from a second instance: open reuses the window without a question, launch asks (Cancel),
+  // and a --server asks before adding anything (Cancel).
+  const sessionName = viewer.url.slice(viewer.url.lastIndexOf('/') + 1);
+  app.emit('second-instance', {}, ['streamspace', `streamspace://open/${sessionName}`]);
+  app.emit('second-instance', {}, ['streamspace', 'streamspace://launch/firefox']);
+  app.emit('second-instance', {}, ['streamspace', 'streamspace://launch/Bad_Name']);
+  app.emit('second-instance', {}, ['streamspace', '--server', 'https://ss.example.com']);
+  await until('two questions', () => recorded.dialogs.length === 2);
+  await new Promise((r) => setTimeout(r, 100));
+  result.links = {
+    newWindows: recorded.windows.length - windowsBefore,
+    dialogs: recorded.dialogs.map((d) => ({
+      message: d.message,
+      buttons: d.buttons,
+      defaultId: d.defaultId,
+    })),
+    sessions: (recorded.trayMenu as Item[]).filter((i) => String(i.id).startsWith('session:')).length,
+    tooltip: recorded.tooltip,
+  };
+
+  // The shell: Terminate asks first (Cancel, so the session stays), Start at Login writes the XDG
+  // autostart entry, and a star puts the template first under Launch.
+  const dialogsBefore = recorded.dialogs.length;
+  find(recorded.trayMenu as Item[], `session:${sessionName}:terminate`)!.click!();
+  await until('the terminate question', () => recorded.dialogs.length === dialogsBefore + 1);
+  find(recorded.trayMenu as Item[], 'start-at-login')!.click!();
+  await until('start at login', () => find(recorded.trayMenu as Item[], 'start-at-login')?.checked === true);
+  find(recorded.trayMenu as Item[], 'favourite-toggle:firefox')!.click!();
+  await until('the favourite', () => find(recorded.trayMenu as Item[], 'favourite:firefox') !== undefined);
+  result.shell = {
+    terminateQuestion: recorded.dialogs.at(-1)?.message,
+    sessionKept: find(recorded.trayMenu as Item[], `session:${sessionName}`) !== undefined,
+    launchFirst: find(recorded.trayMenu as Item[], 'launch')?.submenu?.[0]?.id,
+  };
 
   viewer.close();
   // Electron quits on the last closed window unless someone listens for this.

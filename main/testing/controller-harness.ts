@@ -1,6 +1,6 @@
 import { vi } from 'vitest';
 import { AppController, initialTrayState, type StackLike } from '../app-controller';
-import { LOCAL_ADMIN_PASSWORD_ACCOUNT, memoryCredentialStore } from '../credentials';
+import { accountEntry, LOCAL_ADMIN_ACCOUNT, memoryCredentialStore } from '../credentials';
 import { createProfileStore } from '../profiles';
 import type { StackState } from '../stack-supervisor';
 import type { TrayState } from '../tray-menu';
@@ -77,7 +77,7 @@ export async function setup(options: { active?: 'local' | 'work'; secrets?: Reco
   if (options.active === 'work') await profiles.setActive('work');
 
   const credentials = memoryCredentialStore({
-    [LOCAL_ADMIN_PASSWORD_ACCOUNT]: 'local-pw',
+    ...accountEntry(LOCAL_ADMIN_ACCOUNT, { adminPassword: 'local-pw' }),
     ...options.secrets,
   });
   const store = createStore<TrayState>(initialTrayState(profiles));

@@ -1,6 +1,7 @@
 // A stand-in for out/server/serve.js in the adapter smoke test: a tiny control plane on a free port
 // that speaks the routes main uses (paths from the route table), the /events socket, and the
-// StackMessage handshake over the fork IPC channel. electron-adapter.test.ts bundles it to one file.
+// StackControl/StackMessage handshake over the parent channel (the fake utilityProcess's parentPort),
+// with the /readyz launch proof. electron-adapter.test.ts bundles it to one file.
 import { writeFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,10 +18,12 @@ import {
   type TokenPair,
   wsRoutes,
 } from '../../protocol';
+import { answerLaunchChallenges, type ChannelProcess, parentChannel } from '../../stack/parent-channel';
 import { session as fixtureSession, template, tokenPair } from './fixtures';
 
 const dataDir = process.env.STREAMSPACE_DATA_DIR ?? '.';
-const password = process.env.STREAMSPACE_ADMIN_PASSWORD;
+const channel = parentChannel(process as unknown as ChannelProcess);
+let password: string | undefined;
 const templates: TemplateDto[] = [template('firefox', { description: 'A browser', category: 'browsers' })];
 const sessions: SessionDto[] = [];
 const subscribers = new Set<WebSocket>();
@@ -46,6 +49,8 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     const body = (raw ? JSON.parse(raw) : {}) as Record<string, string>;
     const called = `${req.method} ${req.url}`;
+    if (called === route('readyz'))
+      return send(res, 200, { status: 'ready', database: 'ok', agentsOnline: 1 });
     if (called === route('login')) {
       if (body.username === 'admin' && body.password === password) return send(res, 200, pair());
       return send(res, 401, { error: { code: 'unauthorized', message: 'Invalid username or password' } });
@@ -94,14 +99,33 @@ server.on('upgrade', (req, socket, head) => {
   });
 });
 
-process.on('SIGTERM', () => {
-  writeFileSync(join(dataDir, 'sigterm'), 'yes');
+const exit = (how: string) => {
+  writeFileSync(join(dataDir, 'sigterm'), how);
   for (const ws of subscribers) ws.terminate();
   server.close(() => process.exit(0));
-});
+};
+process.on('SIGTERM', () => exit('yes'));
 
-server.listen(Number(process.env.PORT) || 0, '127.0.0.1', () => {
-  writeFileSync(join(dataDir, 'env.json'), JSON.stringify({ argv: process.argv.slice(2), env: process.env }));
-  const { port } = server.address() as AddressInfo;
-  process.send?.({ type: 'ready', url: `http://127.0.0.1:${port}`, runtime: 'local' });
-});
+async function main() {
+  const config = await channel?.config(10_000);
+  password = config?.adminPassword;
+  if (config) answerLaunchChallenges(server, config.secret);
+  channel?.onControl((message) => {
+    if (message.type === 'shutdown') exit(`shutdown terminateSessions=${message.terminateSessions}`);
+  });
+  const flag = process.argv.indexOf('--port');
+  server.listen(flag >= 0 ? Number(process.argv[flag + 1]) : 0, '127.0.0.1', () => {
+    writeFileSync(
+      join(dataDir, 'env.json'),
+      JSON.stringify({
+        argv: process.argv.slice(2),
+        env: process.env,
+        channel: channel?.kind ?? null,
+        config: config ?? null,
+      }),
+    );
+    const { port } = server.address() as AddressInfo;
+    channel?.send({ type: 'ready', url: `http://127.0.0.1:${port}`, runtime: 'local' });
+  });
+}
+void main();

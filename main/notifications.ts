@@ -1,0 +1,59 @@
+import type { SessionDto } from '../protocol';
+import type { TrayState } from './tray-menu';
+
+export interface SessionNotification {
+  /** The session a click opens. */
+  session: string;
+  kind: 'running' | 'failed' | 'idle-hibernate';
+  title: string;
+  body: string;
+}
+
+/**
+ * The message the control plane puts on a session it hibernates for idleness (SessionService's
+ * hibernateIdle). The backend sends no warning ahead of time, so the moment it starts is the
+ * earliest the user can be told.
+ */
+export const IDLE_HIBERNATE_PREFIX = 'hibernating: no viewer';
+
+const NOTIFIED_STATES = new Set<SessionDto['state']>(['running', 'failed', 'hibernating']);
+
+/**
+ * What to tell the user about one store change. Only a session seen before in another state
+ * counts: the list a (re)connect brings is what already is, not news, and neither is another
+ * profile's list.
+ */
+export function sessionNotifications(previous: TrayState, next: TrayState): SessionNotification[] {
+  if (previous.profile.id !== next.profile.id) return [];
+  const before = new Map(previous.sessions.map((s) => [s.name, s]));
+  const names = new Map(next.templates.map((t) => [t.name, t.displayName]));
+  const out: SessionNotification[] = [];
+  for (const session of next.sessions) {
+    const old = before.get(session.name);
+    if (!old || old.state === session.state || !NOTIFIED_STATES.has(session.state)) continue;
+    const name = names.get(session.template) ?? session.template;
+    if (session.state === 'running') {
+      out.push({
+        session: session.name,
+        kind: 'running',
+        title: `${name} is ready`,
+        body: old.state === 'waking' ? 'It woke up. Click to open it.' : 'Click to open it.',
+      });
+    } else if (session.state === 'failed') {
+      out.push({
+        session: session.name,
+        kind: 'failed',
+        title: `${name} failed`,
+        body: session.status.message || 'The session stopped unexpectedly.',
+      });
+    } else if (session.status.message.startsWith(IDLE_HIBERNATE_PREFIX)) {
+      out.push({
+        session: session.name,
+        kind: 'idle-hibernate',
+        title: `${name} is being hibernated`,
+        body: 'Nobody has watched it for a while. Click to open it, which wakes it again.',
+      });
+    }
+  }
+  return out;
+}
