@@ -31,4 +31,17 @@ describe('TicketBook', () => {
     now = 30_000;
     expect(book.consume(ticket, 's')).toBeNull();
   });
+
+  it('holds at most the cap of unused tickets per user, dropping the oldest', () => {
+    const book = new TicketBook(30_000, Date.now, 3);
+    const issued = Array.from(
+      { length: 5 },
+      () => book.issue({ userId: 'u1', sessionName: 's', signIn }).ticket,
+    );
+    const bob = book.issue({ userId: 'u2', sessionName: 's', signIn }).ticket;
+    expect(book.consume(issued[0] ?? '', 's')).toBeNull();
+    expect(book.consume(issued[1] ?? '', 's')).toBeNull();
+    for (const ticket of issued.slice(2)) expect(book.consume(ticket, 's')).not.toBeNull();
+    expect(book.consume(bob, 's')).not.toBeNull();
+  });
 });

@@ -12,16 +12,24 @@ export interface TicketGrant {
  * Single-use viewer tickets: a browser cannot set headers on a WebSocket, and a token in a URL
  * ends up in logs, so the URL carries a short-lived ticket bound to one user and one session.
  */
+export const MAX_TICKETS_PER_USER = 16;
+
 export class TicketBook {
   private readonly tickets = new Map<string, TicketGrant & { expiresAt: number }>();
 
   constructor(
     private readonly ttlMs = 30_000,
     private readonly now: () => number = Date.now,
+    /** Unused tickets one user may hold; each carries a session's VNC password's worth of access. */
+    private readonly perUser = MAX_TICKETS_PER_USER,
   ) {}
 
   issue(grant: TicketGrant, ttlMs = this.ttlMs): { ticket: string; expiresAt: Date } {
     this.prune();
+    // The oldest go first, so a viewer retrying in a loop never locks its own user out, and a
+    // client asking for tickets without end cannot grow the map.
+    const own = [...this.tickets].filter(([, v]) => v.userId === grant.userId);
+    for (const [key] of own.slice(0, Math.max(0, own.length - this.perUser + 1))) this.tickets.delete(key);
     const ticket = randomToken(32);
     const expiresAt = this.now() + ttlMs;
     this.tickets.set(ticket, { ...grant, expiresAt });

@@ -9,6 +9,7 @@ import { canView } from '../vnc/access';
 import { pipeWebSockets } from '../vnc/pipe';
 import type { TicketBook } from '../vnc/tickets';
 import type { TunnelBroker } from '../vnc/tunnels';
+import { WaitingViewers } from '../vnc/waiting-viewers';
 import { reject, type UpgradeRequest } from './reject';
 import { closeWithSignIn, keepAlive } from './socket-guard';
 
@@ -39,6 +40,7 @@ export interface VncSocketDeps {
 export function vncSocket(deps: VncSocketDeps) {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_PAYLOAD });
   const log = deps.logger;
+  const waitingViewers = new WaitingViewers();
 
   async function accept(viewer: WebSocket, name: string, userId: string, signIn: SignIn): Promise<void> {
     keepAlive(viewer, deps.pingIntervalMs);
@@ -65,7 +67,12 @@ export function vncSocket(deps: VncSocketDeps) {
     });
     viewer.on('error', () => viewer.terminate());
     try {
-      const problem = await deps.sessions.readyForViewer(userId, name, deps.viewerWaitMs, gone.signal);
+      const release = waitingViewers.enter(userId);
+      if (!release)
+        throw new Error('too many viewers are waiting for your sessions; close some and try again');
+      const problem = await deps.sessions
+        .readyForViewer(userId, name, deps.viewerWaitMs, gone.signal)
+        .finally(release);
       if (gone.signal.aborted) return;
       if (problem) throw new Error(problem);
       const session = await deps.store.get(name);
