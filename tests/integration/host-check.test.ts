@@ -36,6 +36,19 @@ describe('host check on loopback (the default)', () => {
     expect((await rawRequest(b.port, { path: '/', headers: { Host: 'evil.example' } })).status).toBe(421);
   });
 
+  it('refuses browser sockets (/events, /vnc) from a foreign Origin with 403, and takes our own', async () => {
+    const host = `127.0.0.1:${b.port}`;
+    const withOrigin = (path: string, origin: string) =>
+      rawRequest(b.port, { path, headers: { ...upgradeHeaders(host), Origin: origin } });
+    for (const path of [
+      '/api/v1/events',
+      '/api/v1/sessions/admin-xterm-0123abcd/vnc?ticket=0123456789abcdef01',
+    ]) {
+      expect((await withOrigin(path, 'https://evil.example')).status, path).toBe(403);
+    }
+    expect((await withOrigin('/api/v1/events', `http://${host}`)).status).toBe(101);
+  });
+
   it('refuses a WebSocket upgrade to /events with a foreign Host, and takes one with ours', async () => {
     const refused = await eventsUpgrade(b, `evil.example:${b.port}`);
     expect(refused.status).toBe(421);
