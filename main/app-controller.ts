@@ -1,4 +1,5 @@
 import {
+  type AuthState,
   apiWebSocketUrl,
   type BackoffOptions,
   type CommandAccepted,
@@ -16,6 +17,7 @@ import {
   summary,
 } from './connection';
 import type { CredentialStore } from './credentials';
+import type { DesktopControls } from './desktop-handlers';
 import { wsEventsSocket } from './events-socket';
 import type { IpcHandlers } from './ipc';
 import { createIpcHandlers } from './ipc-handlers';
@@ -49,10 +51,15 @@ export interface AppControllerOptions {
   renewalTimers?: RenewalTimers;
   /** A remote sign-in could not be renewed: the user has to sign in again. */
   onSignInNeeded?: (profile: Profile) => void;
+  /** Renewed or ended sign-ins, for the pushes to open pages. */
+  onAuthChanged?: (state: AuthState | null) => void;
   /** A tray action failed; there is no window to show it in. */
   notify?: (title: string, message: string) => void;
   /** The kubeconfig contexts a settings page can offer; none unless the adapter can read them. */
   listKubeContexts?: (kubeconfig: string | undefined) => KubeContextList;
+  /** The quit and close settings the Settings page changes. */
+  appSettings?: DesktopControls['settings'];
+  onProfilesChanged?: DesktopControls['onProfilesChanged'];
 }
 
 export function initialTrayState(profiles: ProfileStore): TrayState {
@@ -134,13 +141,24 @@ export class AppController {
   }
 
   ipcHandlers(openSession: (name: string) => void): IpcHandlers {
-    const { profiles, listKubeContexts } = this.options;
-    return createIpcHandlers(this.connection, openSession, {
-      settings: () => profiles.localSettings(),
-      save: (settings) => profiles.setLocalSettings(settings),
-      kubeContexts: (kubeconfig) =>
-        listKubeContexts?.(kubeconfig) ?? { ok: false, message: 'Listing contexts is not available here' },
-    });
+    const { profiles, listKubeContexts, store } = this.options;
+    return createIpcHandlers(
+      this.connection,
+      openSession,
+      {
+        settings: () => profiles.localSettings(),
+        save: (settings) => profiles.setLocalSettings(settings),
+        kubeContexts: (kubeconfig) =>
+          listKubeContexts?.(kubeconfig) ?? { ok: false, message: 'Listing contexts is not available here' },
+      },
+      {
+        profiles,
+        store,
+        switchProfile: (id) => this.switchProfile(id),
+        settings: this.options.appSettings,
+        onProfilesChanged: this.options.onProfilesChanged,
+      },
+    );
   }
 
   private createFeed(link: Link): TrayFeed {

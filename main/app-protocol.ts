@@ -24,6 +24,7 @@ export const appSchemePrivileges = {
 
 /** `entry` is APP_ENTRY, or the Vite dev server's URL during `electron-vite dev`. */
 export const dashboardUrl = (entry: string) => `${entry}#/`;
+export const settingsUrl = (entry: string) => `${entry}#/settings`;
 export const viewerUrl = (entry: string, session: string) =>
   `${entry}#/viewer/${encodeURIComponent(session)}`;
 

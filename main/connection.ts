@@ -1,4 +1,4 @@
-import type { ApiClient, ServerInfo } from '../protocol';
+import type { ApiClient, AuthState, ServerInfo } from '../protocol';
 import { signedInClient } from './api';
 import { AuthSession, type FetchLike, type RenewalTimers } from './auth-session';
 import { type CredentialStore, LOCAL_PROFILE_URL } from './credentials';
@@ -56,6 +56,8 @@ export interface ConnectionOptions {
   renewalTimers?: RenewalTimers;
   /** A remote sign-in ended without the user asking (renewal refused): ask them to sign in again. */
   onSignInNeeded?: (profile: Profile) => void;
+  /** The active profile's sign-in changed: renewed (a new access token), or ended (null, remote only). */
+  onAuthChanged?: (state: AuthState | null) => void;
 }
 
 export function summary(profile: Profile): ProfileSummary {
@@ -268,6 +270,8 @@ export class Connection {
     const mine = () => generation === this.generation && this.current === link;
     auth.onChange((state) => {
       if (!mine()) return;
+      // Local mode signs itself in again at once, so only a remote sign-out reaches the page.
+      if (state || profile.mode === 'remote') this.options.onAuthChanged?.(state);
       if (state === null && profile.mode === 'remote') {
         link.feed.stop();
         this.options.store.set({ connection: 'signed_out', connectionMessage: undefined, sessions: [] });

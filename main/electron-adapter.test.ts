@@ -151,6 +151,17 @@ describe.skipIf(missing.length > 0)(
       });
     });
 
+    it("serves the Settings page's calls, opens it from Add Server, and pushes sign-ins to pages", () => {
+      expect(result.appSettings).toEqual({
+        ok: { terminateSessionsOnQuit: false, closeDashboard: 'keep-running' },
+      });
+      expect(result.profilesList).toEqual({
+        ok: { activeId: 'local', profiles: [{ id: 'local', name: 'Local', mode: 'local' }] },
+      });
+      expect(result.addServerUrl).toBe('app://streamspace/index.html#/settings');
+      expect(result.pushes).toContain('auth:renewed');
+    });
+
     it('opens the dashboard locked down, serves the renderer with a CSP, and nothing outside it', () => {
       expect(result.dashboard).toEqual({
         url: 'app://streamspace/index.html#/',

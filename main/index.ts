@@ -14,8 +14,9 @@ import {
   memoryCredentialStore,
   withFallback,
 } from './credentials';
+import { profileList } from './desktop-handlers';
 import { toIpcError } from './errors';
-import { registerIpc } from './ipc';
+import { createPush, registerIpc } from './ipc';
 import { jsonFile } from './json-file';
 import { kubeContextList } from './kube-contexts';
 import { parseLaunchArgs } from './launch-args';
@@ -193,6 +194,7 @@ async function main(): Promise<void> {
     );
   };
   hardenContents(() => windows, externalAllowList);
+  const push = createPush(() => BrowserWindow.getAllWindows().map((w) => w.webContents), log);
 
   const controller = new AppController({
     profiles,
@@ -216,7 +218,11 @@ async function main(): Promise<void> {
     onProfileSwitched: () => {
       windows.closeSessions();
       windows.reloadAll();
+      push('profile:changed', profileList(profiles));
     },
+    appSettings,
+    onProfilesChanged: (list) => push('profile:changed', list),
+    onAuthChanged: (state) => (state ? push('auth:renewed', state) : push('auth:signed-out', null)),
     onServerMoved: () => windows.reloadAll(),
     onSessionLaunched: (launched) => windows.openSession(launched.name, launched.template),
     notify,
@@ -248,7 +254,7 @@ async function main(): Promise<void> {
       command: process.env.APPIMAGE ?? process.execPath,
       os: electronLoginItems,
     },
-    addProfile: () => windows.openDashboard(),
+    addProfile: () => windows.openDashboard('settings'),
     log,
   });
   const actions: TrayActions = {

@@ -118,3 +118,27 @@ describe('IPC handlers', () => {
     expect(seen).toEqual(['/saved', '/other']);
   });
 });
+
+describe('sign-in pushes', () => {
+  it('reports a new sign-in, and a remote sign-out as null for the page to show the sign-in screen', async () => {
+    const { controller, store, hooks } = await setup({ active: 'work' });
+    await controller.start();
+    await until(store, (s) => s.connection === 'signed_out');
+    const handlers = controller.ipcHandlers(() => {});
+    const auth = await handlers['auth:login']({ username: 'alice', password: 'alice-pw' });
+    expect(hooks.onAuthChanged).toHaveBeenLastCalledWith(auth);
+    await handlers['auth:logout'](undefined);
+    expect(hooks.onAuthChanged).toHaveBeenLastCalledWith(null);
+    await controller.shutdown();
+  });
+
+  it('never reports the local profile signed out: it signs itself in again', async () => {
+    const { controller, store, hooks } = await setup();
+    await controller.start();
+    await until(store, connected);
+    await controller.ipcHandlers(() => {})['auth:logout'](undefined);
+    expect(hooks.onAuthChanged).toHaveBeenCalled();
+    expect(hooks.onAuthChanged).not.toHaveBeenCalledWith(null);
+    await controller.shutdown();
+  });
+});

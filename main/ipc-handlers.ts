@@ -1,5 +1,6 @@
 import type { KubeContextList, LocalStackSettings } from '../protocol';
 import type { Connection } from './connection';
+import { createDesktopHandlers, type DesktopControls } from './desktop-handlers';
 import type { IpcHandlers } from './ipc';
 
 /** What the settings calls need: the stored settings, and the contexts to offer. */
@@ -11,11 +12,12 @@ export interface LocalStackControls {
 
 const same = (a: LocalStackSettings, b: LocalStackSettings) => JSON.stringify(a) === JSON.stringify(b);
 
-/** The renderer's IPC calls: the server, the sign-in and its tokens, session windows, stack settings. */
+/** The renderer's IPC calls: the server, the sign-in and its tokens, session windows, settings. */
 export function createIpcHandlers(
   connection: Connection,
   openSession: (name: string) => void,
   localStack: LocalStackControls,
+  desktop: DesktopControls,
 ): IpcHandlers {
   const auth = () => connection.link()?.auth;
   return {
@@ -55,5 +57,6 @@ export function createIpcHandlers(
     },
     'local-stack:kube-contexts': ({ kubeconfig }) =>
       localStack.kubeContexts(kubeconfig ?? localStack.settings().kubeconfig),
+    ...createDesktopHandlers(desktop),
   };
 }

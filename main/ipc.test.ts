@@ -1,7 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import { type AuthState, IpcError, ipcContract } from '../protocol';
 import { CodedError } from './errors';
-import { type IpcHandlers, type IpcInvokeEventLike, type IpcMainLike, registerIpc } from './ipc';
+import {
+  createPush,
+  type IpcHandlers,
+  type IpcInvokeEventLike,
+  type IpcMainLike,
+  type PushTarget,
+  registerIpc,
+} from './ipc';
+import { desktopHandlerStubs } from './testing/fixtures';
 
 type Listener = (event: IpcInvokeEventLike, arg: unknown) => Promise<unknown>;
 
@@ -33,6 +41,7 @@ const auth: AuthState = {
 
 function handlers(overrides: Partial<IpcHandlers> = {}): IpcHandlers {
   return {
+    ...desktopHandlerStubs,
     'server:get': () => ({ baseUrl: 'http://127.0.0.1:4000', mode: 'local' }),
     'auth:get': () => null,
     'auth:login': vi.fn(async () => auth),
@@ -147,6 +156,37 @@ describe('registerIpc', () => {
       code: 'internal',
       message: 'Invalid answer on server:get',
     });
+    expect(warn).toHaveBeenCalledOnce();
+  });
+});
+
+describe('createPush', () => {
+  const target = (destroyed = false) => {
+    const sent: [string, unknown][] = [];
+    const t: PushTarget = {
+      isDestroyed: () => destroyed,
+      send: (channel, payload) => sent.push([channel, payload]),
+    };
+    return { t, sent };
+  };
+
+  it('sends a parsed push to every live page', () => {
+    const a = target();
+    const b = target();
+    const gone = target(true);
+    createPush(() => [a.t, b.t, gone.t])('auth:renewed', auth);
+    expect(a.sent).toEqual([['auth:renewed', auth]]);
+    expect(b.sent).toEqual([['auth:renewed', auth]]);
+    expect(gone.sent).toEqual([]);
+  });
+
+  it('drops a push outside its schema and says so', () => {
+    const a = target();
+    const warn = vi.fn();
+    const push = createPush(() => [a.t], { warn });
+    // A caller that lost its types: the schema still guards the page.
+    (push as (channel: string, payload: unknown) => void)('auth:renewed', { accessToken: 1 });
+    expect(a.sent).toEqual([]);
     expect(warn).toHaveBeenCalledOnce();
   });
 });

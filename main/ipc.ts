@@ -1,4 +1,12 @@
-import { type IpcChannel, type IpcRequest, type IpcResponse, ipcContract } from '../protocol';
+import {
+  type IpcChannel,
+  type IpcRequest,
+  type IpcResponse,
+  ipcContract,
+  type PushChannel,
+  type PushPayload,
+  pushContract,
+} from '../protocol';
 import { CodedError, toIpcError } from './errors';
 
 /** What registerIpc needs of Electron's ipcMain and its events; a fake stands in for it in tests. */
@@ -62,4 +70,27 @@ export function registerIpc(
     });
   };
   for (const channel of Object.keys(ipcContract) as IpcChannel[]) register(channel);
+}
+
+/** A page main can push to: Electron's WebContents has this. */
+export interface PushTarget {
+  isDestroyed(): boolean;
+  send(channel: string, payload: unknown): void;
+}
+
+export type Push = <C extends PushChannel>(channel: C, payload: PushPayload<C>) => void;
+
+/**
+ * Sends a push to every open page. The payload is parsed first: a push outside its schema would be
+ * dropped by the preload, so it is better refused here, where the log says why.
+ */
+export function createPush(targets: () => readonly PushTarget[], log?: IpcLogger): Push {
+  return (channel, payload) => {
+    const parsed = pushContract[channel].safeParse(payload);
+    if (!parsed.success) {
+      log?.warn({ channel, issues: parsed.error.issues }, 'push outside its schema dropped');
+      return;
+    }
+    for (const target of targets()) if (!target.isDestroyed()) target.send(channel, parsed.data);
+  };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionDto, SessionState } from '../protocol';
+import { IDLE_HIBERNATE_MESSAGE } from '../protocol';
 import { sessionNotifications } from './notifications';
 import { session, template } from './testing/fixtures';
 import type { TrayState } from './tray-menu';
@@ -52,7 +53,7 @@ describe('sessionNotifications', () => {
 
   it('tells when a session is hibernated for idleness, not when the user hibernates it', () => {
     const running = session('firefox', 'running');
-    const idle = state([moved(running, 'hibernating', 'hibernating: no viewer for a while')]);
+    const idle = state([moved(running, 'hibernating', IDLE_HIBERNATE_MESSAGE)]);
     expect(sessionNotifications(state([running]), idle)).toMatchObject([
       { session: running.name, kind: 'idle-hibernate', title: 'Firefox is being hibernated' },
     ]);

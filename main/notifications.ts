@@ -1,4 +1,4 @@
-import type { SessionDto } from '../protocol';
+import { IDLE_HIBERNATE_MESSAGE, type SessionDto } from '../protocol';
 import type { TrayState } from './tray-menu';
 
 export interface SessionNotification {
@@ -8,13 +8,6 @@ export interface SessionNotification {
   title: string;
   body: string;
 }
-
-/**
- * The message the control plane puts on a session it hibernates for idleness (SessionService's
- * hibernateIdle). The backend sends no warning ahead of time, so the moment it starts is the
- * earliest the user can be told.
- */
-export const IDLE_HIBERNATE_PREFIX = 'hibernating: no viewer';
 
 const NOTIFIED_STATES = new Set<SessionDto['state']>(['running', 'failed', 'hibernating']);
 
@@ -46,7 +39,10 @@ export function sessionNotifications(previous: TrayState, next: TrayState): Sess
         title: `${name} failed`,
         body: session.status.message || 'The session stopped unexpectedly.',
       });
-    } else if (session.status.message.startsWith(IDLE_HIBERNATE_PREFIX)) {
+    } else if (
+      // The backend sends no warning ahead of time, so the moment it starts is the earliest to tell.
+      session.status.message === IDLE_HIBERNATE_MESSAGE
+    ) {
       out.push({
         session: session.name,
         kind: 'idle-hibernate',

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { LocalStackSettings } from '../protocol';
+import { LocalStackSettings, ServerUrl } from '../protocol';
 
 export const LOCAL_PROFILE_ID = 'local';
 
@@ -11,28 +11,8 @@ export type Profile = LocalProfile | RemoteProfile;
 
 export const LOCAL_PROFILE: LocalProfile = { id: LOCAL_PROFILE_ID, name: 'Local', mode: 'local' };
 
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/**
- * A control-plane base URL, normalised to no trailing slash. Plain http is refused beyond loopback:
- * passwords, tokens and VNC passwords would cross the network in clear.
- */
-export const ServerUrl = z
-  .string()
-  .trim()
-  .url()
-  .transform((value, ctx) => {
-    const url = new URL(value);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopbackHosts.has(url.hostname))) {
-      ctx.addIssue({ code: 'custom', message: 'use https:// (plain http only for localhost)' });
-      return z.NEVER;
-    }
-    if (url.username || url.password || url.search || url.hash) {
-      ctx.addIssue({ code: 'custom', message: 'a server URL has no credentials, query or fragment' });
-      return z.NEVER;
-    }
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-  });
+// Shared with the renderer, which checks a URL before it asks main to add it.
+export { ServerUrl };
 
 const ProfileId = z
   .string()

@@ -49,7 +49,7 @@ export interface ShellDeps {
   terminate: (name: string) => void;
   confirm: (prompt: Prompt) => Promise<boolean>;
   loginItem: LoginItemOptions;
-  /** Where a server profile is added; the settings page until the dashboard has its own form. */
+  /** Where a server profile is added: the dashboard's Settings page, which has the form. */
   addProfile: () => void;
   log: { warn(details: object, message: string): void };
 }

@@ -155,6 +155,19 @@ describe('WindowManager', () => {
     expect(created[0]?.kind).toEqual({ kind: 'session', name: 'admin-code-9', template: 'code' });
   });
 
+  it("opens the dashboard on Settings for the tray's Add Server, reusing an open one", async () => {
+    const { manager, created } = await setup();
+    const d = manager.openDashboard('settings') as FakeWindow;
+    expect(d.url).toBe('app://streamspace/index.html#/settings');
+    d.url = 'app://streamspace/index.html#/';
+    expect(manager.openDashboard('settings')).toBe(d);
+    expect(d.url).toBe('app://streamspace/index.html#/settings');
+    // Plain "Open Dashboard" leaves the page where the user is.
+    manager.openDashboard();
+    expect(d.url).toBe('app://streamspace/index.html#/settings');
+    expect(created).toHaveLength(1);
+  });
+
   it('keeps a single dashboard with its own geometry', async () => {
     const { manager, created, geometry } = await setup();
     const d = manager.openDashboard() as FakeWindow;

@@ -1,5 +1,5 @@
 import type { SessionState } from '../protocol';
-import { dashboardUrl, viewerUrl } from './app-protocol';
+import { dashboardUrl, settingsUrl, viewerUrl } from './app-protocol';
 import type { GeometryStore, Rect, WindowPlacement } from './window-geometry';
 
 /** What the manager needs of a BrowserWindow; tests pass a fake. */
@@ -67,13 +67,15 @@ export class WindowManager {
 
   constructor(private readonly options: WindowManagerOptions) {}
 
-  openDashboard(): ManagedWindow {
-    if (this.dashboard && !this.dashboard.isDestroyed()) return this.reveal(this.dashboard);
-    const window = this.open(
-      { kind: 'dashboard' },
-      DASHBOARD_GEOMETRY_KEY,
-      dashboardUrl(this.options.entry()),
-    );
+  /** `settings` opens on the Settings page, where the tray's "Add Server…" leads. */
+  openDashboard(page: 'main' | 'settings' = 'main'): ManagedWindow {
+    const url = (page === 'settings' ? settingsUrl : dashboardUrl)(this.options.entry());
+    if (this.dashboard && !this.dashboard.isDestroyed()) {
+      // Only a hash change: the page follows it without a reload, keeping its sign-in and state.
+      if (page === 'settings') this.dashboard.loadURL(url).catch((e: unknown) => this.options.onError?.(e));
+      return this.reveal(this.dashboard);
+    }
+    const window = this.open({ kind: 'dashboard' }, DASHBOARD_GEOMETRY_KEY, url);
     this.dashboard = window;
     window.once('closed', () => {
       if (this.dashboard === window) this.dashboard = null;

@@ -1,8 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CodedError } from '../main/errors';
 import { type IpcHandlers, type IpcInvokeEventLike, registerIpc } from '../main/ipc';
+import { desktopHandlerStubs } from '../main/testing/fixtures';
 import type { AuthState, IpcChannel } from '../protocol';
-import { BridgeError, createBridge, type Invoke, rebuildIpcError } from './bridge';
+import {
+  BridgeError,
+  createBridge,
+  createSubscribe,
+  type Invoke,
+  type Listen,
+  rebuildIpcError,
+} from './bridge';
 
 const auth: AuthState = {
   accessToken: 'a1',
@@ -14,6 +22,7 @@ const auth: AuthState = {
 function roundTrip(handlers: Partial<IpcHandlers>, frameUrl = 'app://streamspace/index.html') {
   const listeners = new Map<string, (event: IpcInvokeEventLike, arg: unknown) => Promise<unknown>>();
   const all: IpcHandlers = {
+    ...desktopHandlerStubs,
     'server:get': () => ({ baseUrl: 'http://127.0.0.1:4000', mode: 'local' }),
     'auth:get': () => auth,
     'auth:login': () => auth,
@@ -43,10 +52,12 @@ function roundTrip(handlers: Partial<IpcHandlers>, frameUrl = 'app://streamspace
   return vi.fn(invoke);
 }
 
+const noListen: Listen = () => () => {};
+
 describe('createBridge', () => {
   it('implements every DesktopBridge call over its channel', async () => {
     const invoke = roundTrip({});
-    const bridge = createBridge(invoke);
+    const bridge = createBridge(invoke, noListen);
     expect(bridge.kind).toBe('electron');
     await expect(bridge.getServer()).resolves.toEqual({ baseUrl: 'http://127.0.0.1:4000', mode: 'local' });
     await expect(bridge.getAuth()).resolves.toEqual(auth);
@@ -85,6 +96,7 @@ describe('createBridge', () => {
           throw new CodedError('rate_limited', 'Too many attempts, try again in a minute', 429);
         },
       }),
+      noListen,
     );
     const error = await bridge.login({ username: 'admin', password: 'pw' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BridgeError);
@@ -95,19 +107,94 @@ describe('createBridge', () => {
   });
 
   it('surfaces a refused frame as forbidden', async () => {
-    const bridge = createBridge(roundTrip({}, 'https://evil.example/'));
+    const bridge = createBridge(roundTrip({}, 'https://evil.example/'), noListen);
     await expect(bridge.getAccessToken()).rejects.toMatchObject({ code: 'forbidden' });
   });
 
   it('refuses bad arguments before they cross, and bad answers after', async () => {
     const invoke = vi.fn<Invoke>(async () => ({ baseUrl: 42 }));
-    const bridge = createBridge(invoke);
+    const bridge = createBridge(invoke, noListen);
     await expect(bridge.openSession('Not A Name')).rejects.toMatchObject({ code: 'invalid_request' });
     expect(invoke).not.toHaveBeenCalled();
     await expect(bridge.getServer()).rejects.toMatchObject({
       code: 'internal',
       message: 'Unexpected answer on server:get',
     });
+  });
+});
+
+describe('profiles and app settings over IPC', () => {
+  it('sends each call on its channel and checks the URL before it crosses', async () => {
+    const invoke = roundTrip({});
+    const profiles = createBridge(invoke, noListen).profiles!;
+    await expect(profiles.list()).resolves.toMatchObject({ activeId: 'local' });
+    await profiles.add({ url: 'https://work.example.com/', name: 'Work' });
+    // Normalised by the shared ServerUrl schema on the way.
+    expect(invoke).toHaveBeenLastCalledWith('profiles:add', {
+      url: 'https://work.example.com',
+      name: 'Work',
+    });
+    await profiles.switchTo('work-1');
+    expect(invoke).toHaveBeenLastCalledWith('profiles:switch', { id: 'work-1' });
+    await profiles.remove('work-1');
+    expect(invoke).toHaveBeenLastCalledWith('profiles:remove', { id: 'work-1' });
+    await expect(profiles.getSettings()).resolves.toEqual({
+      terminateSessionsOnQuit: false,
+      closeDashboard: 'auto',
+    });
+    await profiles.setSettings({ terminateSessionsOnQuit: true });
+    expect(invoke).toHaveBeenLastCalledWith('app-settings:set', { terminateSessionsOnQuit: true });
+
+    invoke.mockClear();
+    await expect(profiles.add({ url: 'http://work.example.com' })).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
+    await expect(profiles.add({ url: 'https://u:p@work.example.com' })).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
+    expect(invoke).not.toHaveBeenCalled();
+  });
+});
+
+describe('pushes', () => {
+  function fakeListen() {
+    const listeners = new Map<string, Set<(payload: unknown) => void>>();
+    const listen: Listen = (channel, listener) => {
+      const set = listeners.get(channel) ?? new Set();
+      set.add(listener);
+      listeners.set(channel, set);
+      return () => set.delete(listener);
+    };
+    const emit = (channel: string, payload: unknown) => {
+      for (const l of listeners.get(channel) ?? []) l(payload);
+    };
+    return { listen, emit };
+  }
+
+  it('delivers parsed payloads, drops the rest, and unsubscribes', () => {
+    const { listen, emit } = fakeListen();
+    const subscribe = createSubscribe(listen);
+    const renewed = vi.fn();
+    const signedOut = vi.fn();
+    const off = subscribe('auth:renewed', renewed);
+    subscribe('auth:signed-out', signedOut);
+    emit('auth:renewed', auth);
+    emit('auth:renewed', { accessToken: 7 });
+    emit('auth:signed-out', null);
+    expect(renewed).toHaveBeenCalledOnce();
+    expect(renewed).toHaveBeenCalledWith(auth);
+    expect(signedOut).toHaveBeenCalledOnce();
+    off();
+    emit('auth:renewed', auth);
+    expect(renewed).toHaveBeenCalledOnce();
+  });
+
+  it('is the bridge subscribe', () => {
+    const { listen, emit } = fakeListen();
+    const changed = vi.fn();
+    createBridge(roundTrip({}), listen).subscribe!('profile:changed', changed);
+    emit('profile:changed', { activeId: 'local', profiles: [{ id: 'local', name: 'Local', mode: 'local' }] });
+    expect(changed).toHaveBeenCalledWith(expect.objectContaining({ activeId: 'local' }));
   });
 });
 

@@ -5,9 +5,23 @@ import {
   type IpcRequest,
   type IpcResponse,
   ipcContract,
+  type PushChannel,
+  pushContract,
+  type Subscribe,
 } from '../protocol';
 
 export type Invoke = (channel: IpcChannel, arg: unknown) => Promise<unknown>;
+/** ipcRenderer.on for one channel; the answer removes the listener. */
+export type Listen = (channel: PushChannel, listener: (payload: unknown) => void) => () => void;
+
+/** Pushes parsed like answers: the renderer gets only payloads its types describe. */
+export function createSubscribe(listen: Listen): Subscribe {
+  return (channel, listener) =>
+    listen(channel, (payload) => {
+      const parsed = pushContract[channel].safeParse(payload);
+      if (parsed.success) listener(parsed.data as Parameters<typeof listener>[0]);
+    });
+}
 
 /** An IPC failure with main's code. Across contextBridge only the message survives; code helps in tests and logs. */
 export class BridgeError extends Error {
@@ -59,7 +73,7 @@ async function call<C extends IpcChannel>(
 }
 
 /** The renderer's DesktopBridge over IPC. Plain functions only: contextBridge copies this object. */
-export function createBridge(invoke: Invoke): DesktopBridge {
+export function createBridge(invoke: Invoke, listen: Listen): DesktopBridge {
   return {
     kind: 'electron',
     getServer: () => call(invoke, 'server:get', undefined),
@@ -74,5 +88,14 @@ export function createBridge(invoke: Invoke): DesktopBridge {
       setSettings: (settings) => call(invoke, 'local-stack:set-settings', settings),
       listKubeContexts: (kubeconfig) => call(invoke, 'local-stack:kube-contexts', { kubeconfig }),
     },
+    profiles: {
+      list: () => call(invoke, 'profiles:list', undefined),
+      add: (request) => call(invoke, 'profiles:add', request),
+      switchTo: (id) => call(invoke, 'profiles:switch', { id }),
+      remove: (id) => call(invoke, 'profiles:remove', { id }),
+      getSettings: () => call(invoke, 'app-settings:get', undefined),
+      setSettings: (patch) => call(invoke, 'app-settings:set', patch),
+    },
+    subscribe: createSubscribe(listen),
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LoginRequest, UserDto } from './auth';
 import { SessionName } from './names';
+import { AddServerRequest, DesktopSettings, ProfileList } from './profiles';
 import { KubeContextList, LocalStackSettings } from './stack';
 
 /** What the renderer knows about the signed-in user; tokens other than the access token stay in main. */
@@ -27,6 +28,35 @@ export interface LocalStackBridge {
   listKubeContexts(kubeconfig?: string): Promise<KubeContextList>;
 }
 
+/** Remote profiles and the app's own settings; only the desktop app has either. */
+export interface ProfilesBridge {
+  list(): Promise<ProfileList>;
+  /** Adds a remote profile and switches to it: the user asked for this server by typing it. */
+  add(request: AddServerRequest): Promise<ProfileList>;
+  switchTo(id: string): Promise<ProfileList>;
+  remove(id: string): Promise<ProfileList>;
+  getSettings(): Promise<DesktopSettings>;
+  setSettings(patch: Partial<DesktopSettings>): Promise<DesktopSettings>;
+}
+
+/**
+ * What main tells the renderer without being asked. `auth:signed-out`: the sign-in ended (renewal
+ * refused, or signed out elsewhere), so the page must show the sign-in screen.
+ */
+export const pushContract = {
+  'profile:changed': ProfileList,
+  'auth:renewed': AuthState,
+  'auth:signed-out': z.null(),
+} as const;
+export type PushChannel = keyof typeof pushContract;
+export type PushPayload<C extends PushChannel> = z.infer<(typeof pushContract)[C]>;
+
+/** Subscribes to one push; the answer unsubscribes. */
+export type Subscribe = <C extends PushChannel>(
+  channel: C,
+  listener: (payload: PushPayload<C>) => void,
+) => () => void;
+
 /**
  * The renderer depends on this interface only. In Electron the preload implements it over IPC;
  * in a plain browser (headless mode, tests) renderer/bridge/web.ts implements it with fetch.
@@ -49,6 +79,10 @@ export interface DesktopBridge {
   openSession(name: string): Promise<void>;
   /** Absent in a browser: the headless stack is configured by its own flags. */
   readonly localStack?: LocalStackBridge;
+  /** Absent in a browser: a headless server is the only one it talks to. */
+  readonly profiles?: ProfilesBridge;
+  /** Absent in a browser, whose page does its own sign-in and has nobody to push to it. */
+  readonly subscribe?: Subscribe;
 }
 
 /**
@@ -69,6 +103,12 @@ export const ipcContract = {
     request: z.strictObject({ kubeconfig: z.string().trim().min(1).max(4096).optional() }),
     response: KubeContextList,
   },
+  'profiles:list': { request: z.void(), response: ProfileList },
+  'profiles:add': { request: AddServerRequest, response: ProfileList },
+  'profiles:switch': { request: z.strictObject({ id: z.string().min(1).max(64) }), response: ProfileList },
+  'profiles:remove': { request: z.strictObject({ id: z.string().min(1).max(64) }), response: ProfileList },
+  'app-settings:get': { request: z.void(), response: DesktopSettings },
+  'app-settings:set': { request: DesktopSettings.partial().strict(), response: DesktopSettings },
 } as const;
 
 export type IpcChannel = keyof typeof ipcContract;

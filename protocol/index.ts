@@ -13,6 +13,7 @@ export * from './lib/rest-client';
 export * from './lib/route';
 export * from './lib/urls';
 export * from './names';
+export * from './profiles';
 export * from './routes';
 export * from './session-actions';
 export * from './session-state';

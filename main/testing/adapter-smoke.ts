@@ -153,6 +153,14 @@ try {
     launchFirst: find(recorded.trayMenu as Item[], 'launch')?.submenu?.[0]?.id,
   };
 
+  // The Settings page's calls, and the tray's Add Server leading to that page.
+  result.appSettings = await invoke('app-settings:set', trusted, { closeDashboard: 'keep-running' });
+  result.profilesList = await invoke('profiles:list', trusted);
+  find(recorded.trayMenu as Item[], 'profile:add')!.click!();
+  await until('the settings page', () => dashboard.url.endsWith('#/settings'));
+  result.addServerUrl = dashboard.url;
+  result.pushes = recorded.pushes.map((p) => p.channel);
+
   viewer.close();
   // Electron quits on the last closed window unless someone listens for this.
   result.keepsRunningWithoutWindows = app.listenerCount('window-all-closed') > 0;

@@ -1,5 +1,6 @@
 import { vi } from 'vitest';
 import { AppController, initialTrayState, type StackLike } from '../app-controller';
+import { createAppSettings } from '../app-settings';
 import { accountEntry, LOCAL_ADMIN_ACCOUNT, memoryCredentialStore } from '../credentials';
 import { createProfileStore } from '../profiles';
 import type { StackState } from '../stack-supervisor';
@@ -87,7 +88,16 @@ export async function setup(options: { active?: 'local' | 'work'; secrets?: Reco
     onServerMoved: vi.fn(),
     onSessionLaunched: vi.fn(),
     notify: vi.fn(),
+    onAuthChanged: vi.fn(),
+    onProfilesChanged: vi.fn(),
   };
+  let settingsFile: unknown;
+  const appSettings = await createAppSettings({
+    read: async () => settingsFile,
+    write: async (v) => {
+      settingsFile = v;
+    },
+  });
   const controller = new AppController({
     profiles,
     credentials,
@@ -96,10 +106,11 @@ export async function setup(options: { active?: 'local' | 'work'; secrets?: Reco
     createStack: () => stack,
     eventsBackoff: { initialMs: 10, maxMs: 40 },
     serverWaitMs: 300,
+    appSettings,
     ...hooks,
   });
   running.add({ close: () => controller.shutdown() });
-  return { controller, store, stack, local, remote, credentials, profiles, hooks };
+  return { controller, store, stack, local, remote, credentials, profiles, hooks, appSettings };
 }
 
 /** What until() watches: a Store, or anything else whose state can be read and subscribed to. */

@@ -11,6 +11,8 @@ export interface FakeWebContents extends EventEmitter {
   windowOpenHandler?: (details: { url: string }) => { action: string };
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void;
   getURL(): string;
+  send(channel: string, payload: unknown): void;
+  isDestroyed(): boolean;
 }
 
 // Electron sets this (read-only) for every process; packaged, the tray icons are read from below it.
@@ -45,6 +47,8 @@ export const recorded = {
   utilityForks: [] as Array<{ modulePath: string; args: string[]; options: Record<string, unknown> }>,
   loginItem: { openAtLogin: false },
   quitted: false,
+  /** Main → renderer pushes, with the URL of the page each went to. */
+  pushes: [] as Array<{ channel: string; payload: unknown; url: string }>,
 };
 
 class FakeApp extends EventEmitter {
@@ -92,6 +96,9 @@ class FakeApp extends EventEmitter {
 export const app = new FakeApp();
 
 export class FakeBrowserWindow extends EventEmitter {
+  static getAllWindows(): FakeBrowserWindow[] {
+    return recorded.windows.filter((w) => !w.destroyed);
+  }
   url = '';
   destroyed = false;
   readonly webContents: FakeWebContents;
@@ -102,6 +109,10 @@ export class FakeBrowserWindow extends EventEmitter {
       contents.windowOpenHandler = handler;
     };
     contents.getURL = () => this.url;
+    contents.send = (channel, payload) => {
+      recorded.pushes.push({ channel, payload, url: this.url });
+    };
+    contents.isDestroyed = () => this.destroyed;
     this.webContents = contents;
     recorded.windows.push(this);
     app.emit('web-contents-created', {}, contents);

@@ -45,3 +45,18 @@ export function tokenPair(n: number, expiresAt: Date): TokenPair {
     user: { id: 'u1', username: 'admin', role: 'admin', createdAt: '2025-01-01T00:00:00.000Z' },
   };
 }
+
+const PROFILES = {
+  activeId: 'local',
+  profiles: [{ id: 'local', name: 'Local', mode: 'local' as const }],
+};
+
+/** The Settings page's IPC handlers answering fixed values, for tests about the IPC plumbing. */
+export const desktopHandlerStubs = {
+  'profiles:list': () => PROFILES,
+  'profiles:add': () => PROFILES,
+  'profiles:switch': () => PROFILES,
+  'profiles:remove': () => PROFILES,
+  'app-settings:get': () => ({ terminateSessionsOnQuit: false, closeDashboard: 'auto' as const }),
+  'app-settings:set': () => ({ terminateSessionsOnQuit: true, closeDashboard: 'auto' as const }),
+};

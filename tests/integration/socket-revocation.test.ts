@@ -46,7 +46,7 @@ async function listen(b: TestBackend, token: string, expectReady = true): Promis
   return { ws, frames, closed };
 }
 
-/** Resolves with the close, or with null when the socket is still open after `ms`. */
+/** Resolves with the close, or with null when the socket is still open after `ms` (a wait cap for closes that must come, since a loaded machine is slow; the short "still open" checks are the timed ones). */
 const closedWithin = (l: { closed: Promise<Closed> }, ms: number) =>
   Promise.race([l.closed, new Promise<null>((r) => setTimeout(() => r(null), ms))]);
 
@@ -78,7 +78,7 @@ describe('sockets end with the sign-in and the rights they were opened with', ()
     const other = await listen(b, second.accessToken);
 
     expect((await b.api('/auth/logout', { body: { refreshToken: first.refreshToken } })).status).toBe(204);
-    expect(await closedWithin(signedOut, 2000)).toEqual({
+    expect(await closedWithin(signedOut, 10_000)).toEqual({
       code: SIGNED_OUT_CLOSE_CODE,
       reason: 'signed out',
     });
@@ -103,7 +103,7 @@ describe('sockets end with the sign-in and the rights they were opened with', ()
       body: { role: 'user' },
     });
     expect(demote.status).toBe(200);
-    expect(await closedWithin(sees, 2000)).toEqual({ code: SIGNED_OUT_CLOSE_CODE, reason: 'role changed' });
+    expect(await closedWithin(sees, 10_000)).toEqual({ code: SIGNED_OUT_CLOSE_CODE, reason: 'role changed' });
 
     // The same token still works, with the new role read fresh; a same-role update leaves it be.
     const back = await listen(b, hal.accessToken);
@@ -118,7 +118,7 @@ describe('sockets end with the sign-in and the rights they were opened with', ()
       method: 'PATCH',
       body: { role: 'admin' },
     });
-    expect((await closedWithin(back, 2000))?.reason).toBe('role changed');
+    expect((await closedWithin(back, 10_000))?.reason).toBe('role changed');
   });
 
   it('closes /events on a password change and ends that password’s sign-ins', async () => {
@@ -130,7 +130,7 @@ describe('sockets end with the sign-in and the rights they were opened with', ()
       body: { password: 'ivy-password-2' },
     });
     expect(res.status).toBe(200);
-    expect(await closedWithin(sees, 2000)).toEqual({
+    expect(await closedWithin(sees, 10_000)).toEqual({
       code: SIGNED_OUT_CLOSE_CODE,
       reason: 'password changed',
     });
@@ -152,7 +152,10 @@ describe('sockets end with the sign-in and the rights they were opened with', ()
     });
     const sees = await listen(b, short.token);
     const started = Date.now();
-    expect(await closedWithin(sees, 4000)).toEqual({ code: SIGNED_OUT_CLOSE_CODE, reason: 'token expired' });
+    expect(await closedWithin(sees, 10_000)).toEqual({
+      code: SIGNED_OUT_CLOSE_CODE,
+      reason: 'token expired',
+    });
     expect(Date.now()).toBeGreaterThanOrEqual(short.expiresAt.getTime() - 50);
     expect(Date.now() - started).toBeLessThan(3500);
   });
@@ -179,7 +182,7 @@ describe('sockets end with the sign-in and the rights they were opened with', ()
     expect(`${await echoed}`).toBe('RFB');
 
     await b.api('/auth/logout', { body: { refreshToken: jo.refreshToken } });
-    expect(await closedWithin({ closed }, 2000)).toEqual({
+    expect(await closedWithin({ closed }, 10_000)).toEqual({
       code: SIGNED_OUT_CLOSE_CODE,
       reason: 'signed out',
     });

@@ -1,7 +1,7 @@
 import type { AuthState } from '../../../protocol';
 import { useAuth } from '../auth/auth-store';
 import { LoginScreen } from '../auth/LoginScreen';
-import { useAuthBootstrap } from '../auth/useAuthBootstrap';
+import { useAuthBootstrap, useAuthPushes } from '../auth/useAuthBootstrap';
 import { Dashboard } from '../dashboard/Dashboard';
 import { useLiveSessions } from '../events/useLiveSessions';
 import { SettingsScreen, UnavailableSettingsScreen } from '../settings/SettingsScreen';
@@ -15,6 +15,7 @@ export function App() {
   const { bridge } = useServices();
   const route = useHashRoute();
   useAuthBootstrap();
+  useAuthPushes();
   const status = useAuth((s) => s.status);
   const auth = useAuth((s) => s.auth);
   const problem = useAuth((s) => s.problem);
@@ -41,7 +42,14 @@ function SignedIn({ route, auth }: { route: Route; auth: AuthState }) {
     case 'settings':
       // Headless mode has no local stack to configure.
       if (!bridge.localStack) return <NotFound />;
-      return <SettingsScreen user={auth.user} localStack={bridge.localStack} />;
+      return (
+        <SettingsScreen
+          user={auth.user}
+          localStack={bridge.localStack}
+          profiles={bridge.profiles}
+          subscribe={bridge.subscribe}
+        />
+      );
     case 'viewer':
       return <ViewerScreen key={route.session} name={route.session} />;
     case 'not-found':

@@ -1,10 +1,12 @@
 import { useEffect } from 'react';
-import type { LocalStackBridge, UserDto } from '../../../protocol';
+import type { LocalStackBridge, ProfilesBridge, Subscribe, UserDto } from '../../../protocol';
 import { MAIN_HASH } from '../app/routes';
 import { useAuth } from '../auth/auth-store';
 import { Header } from '../dashboard/Header';
 import { Logo } from '../ui/Logo';
+import { DesktopSettingsPanel } from './DesktopSettingsPanel';
 import { LocalStackSettingsPanel } from './LocalStackSettingsPanel';
+import { ProfilesPanel } from './ProfilesPanel';
 
 function useSettingsTitle() {
   useEffect(() => {
@@ -13,7 +15,13 @@ function useSettingsTitle() {
 }
 
 /** The settings page of a signed-in user, under the dashboard's header. */
-export function SettingsScreen({ user, localStack }: { user: UserDto; localStack: LocalStackBridge }) {
+export function SettingsScreen(props: {
+  user: UserDto;
+  localStack: LocalStackBridge;
+  profiles?: ProfilesBridge;
+  subscribe?: Subscribe;
+}) {
+  const { user, localStack, profiles, subscribe } = props;
   useSettingsTitle();
   return (
     <div className="dashboard">
@@ -22,7 +30,9 @@ export function SettingsScreen({ user, localStack }: { user: UserDto; localStack
         <div className="section-head">
           <h1 className="page-title">Settings</h1>
         </div>
+        {profiles && <ProfilesPanel profiles={profiles} subscribe={subscribe} />}
         <LocalStackSettingsPanel localStack={localStack} />
+        {profiles && <DesktopSettingsPanel profiles={profiles} />}
       </main>
     </div>
   );
