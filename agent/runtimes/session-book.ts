@@ -107,6 +107,16 @@ export class SessionBook<S> {
     return this.attempts.get(name);
   }
 
+  /** Cuts short a start in progress, for a stop; the start then ends quietly as terminated. */
+  cancelStart(name: string): StartAttempt | undefined {
+    const starting = this.attempts.get(name);
+    if (starting) {
+      starting.stopRequested = true;
+      starting.abort.abort(new Error('stopped while starting'));
+    }
+    return starting;
+  }
+
   /** Runs `task` after every earlier task of the session has settled. */
   withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
     if (this.isClosed) return Promise.reject(this.closedError());

@@ -80,11 +80,7 @@ export class LocalRuntime implements Runtime {
   async stop(name: string): Promise<ObservedState> {
     this.checkName(name);
     await this.book.ready();
-    const starting = this.book.startAttempt(name);
-    if (starting) {
-      starting.stopRequested = true;
-      starting.abort.abort(new Error('stopped while starting'));
-    }
+    const starting = this.book.cancelStart(name);
     return this.book.withLock(name, async (): Promise<ObservedState> => {
       const session = this.book.get(name);
       if (!session) {
