@@ -1,4 +1,4 @@
-import { webcrypto } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { Role } from '../../protocol';
@@ -37,6 +37,9 @@ export class AccessTokens {
       .setIssuer('streamspace')
       .setAudience('streamspace-api')
       .setIssuedAt(now)
+      // Two sign-ins of one user within a second would otherwise get the same token, and the
+      // revocations could not tell which sign-in a socket belongs to.
+      .setJti(randomUUID())
       .setExpirationTime(exp)
       .sign(await this.key);
     return { token, expiresAt: new Date(exp * 1000) };
