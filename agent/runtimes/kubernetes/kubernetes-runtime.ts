@@ -168,7 +168,7 @@ export class KubernetesRuntime implements Runtime {
   async close(): Promise<void> {
     if (this.resync) clearInterval(this.resync);
     this.watch.stop();
-    this.waiters.rejectAll(new RuntimeError('internal', 'the kubernetes runtime is closed'));
+    this.waiters.close(new RuntimeError('internal', 'the kubernetes runtime is closed'));
     await this.book.close();
   }
 

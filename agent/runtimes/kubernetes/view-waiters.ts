@@ -9,6 +9,7 @@ interface Waiter {
 /** Operations waiting for a session to reach a view ("running", "no pods left"), fed by the watch. */
 export class ViewWaiters {
   private readonly waiting = new Map<string, Set<Waiter>>();
+  private closedWith: Error | null = null;
 
   /**
    * Resolves with the first view `until` accepts, the current one included; rejects at the deadline
@@ -21,6 +22,9 @@ export class ViewWaiters {
     options: { deadline: number; signal?: AbortSignal; timeoutMessage: (last: SessionView) => string },
   ): Promise<SessionView> {
     if (until(current)) return Promise.resolve(current);
+    // A start whose create call was in flight when the runtime closed would otherwise wait for a
+    // watch that no longer runs, until its deadline.
+    if (this.closedWith) return Promise.reject(this.closedWith);
     return new Promise((resolve, reject) => {
       let last = current;
       const set = this.waiting.get(name) ?? new Set<Waiter>();
@@ -63,7 +67,9 @@ export class ViewWaiters {
     }
   }
 
-  rejectAll(error: Error): void {
+  /** Rejects everyone waiting now and every later wait: no view arrives once the watch stops. */
+  close(error: Error): void {
+    this.closedWith = error;
     for (const set of [...this.waiting.values()]) for (const waiter of [...set]) waiter.reject(error);
   }
 }
