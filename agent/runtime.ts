@@ -1,5 +1,11 @@
+import type { OnReadOpts } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ObservedState, RuntimeName, SessionSpec } from '../protocol';
+
+export interface StreamOptions {
+  /** For net.connect: the relay reads every chunk out of one reused buffer instead of a fresh one. */
+  onread?: OnReadOpts;
+}
 
 /** A state change a runtime saw, whether an operation caused it or the session changed by itself. */
 export interface RuntimeStatusEvent {
@@ -31,9 +37,11 @@ export interface Runtime {
   list(): Promise<RuntimeSession[]>;
   /**
    * A connected byte stream to the session's VNC server (a TCP socket, or a port-forward through
-   * the Kubernetes API); the caller owns and closes it.
+   * the Kubernetes API); the caller owns and closes it. A runtime that connects a socket itself
+   * should pass `options.onread` to it (the relay's reused read buffer); one that does not, or
+   * cannot (a port-forward), returns a stream that emits 'data' as usual, which works as well.
    */
-  openStream(name: string): Promise<Duplex>;
+  openStream(name: string, options?: StreamOptions): Promise<Duplex>;
   /** Returns the unsubscribe function. */
   onStatus(listener: RuntimeStatusListener): () => void;
   /** Releases the runtime's own resources; sessions keep running so a restarted agent can adopt them. */

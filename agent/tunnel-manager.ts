@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import { type AgentToBackend, apiWebSocketUrl, type BackendTunnelOpen } from '../protocol';
+import { createRelayReader } from '../protocol/lib/stream-relay';
 import type { Runtime } from './runtime';
 import { truncateMessage } from './truncate';
 import { pipeTunnel, type TunnelOptions } from './tunnel';
@@ -57,9 +58,10 @@ export class TunnelManager {
     const log = this.options.logger;
     const pending: OpenTunnel = { close: () => {}, closed: Promise.resolve() };
     this.tunnels.set(tunnelId, pending);
+    const reader = createRelayReader();
     const [dialed, opened] = await Promise.allSettled([
       this.dial(tunnelId),
-      this.options.runtime.openStream(session),
+      this.options.runtime.openStream(session, { onread: reader.onread }),
     ]);
     if (dialed.status === 'rejected' || opened.status === 'rejected' || this.stopped) {
       if (dialed.status === 'fulfilled') dialed.value.terminate();
@@ -72,7 +74,7 @@ export class TunnelManager {
       this.options.send({ type: 'tunnel_error', tunnelId, message: truncateMessage(message) });
       return;
     }
-    const tunnel = pipeTunnel(dialed.value, opened.value, this.options.tunnel);
+    const tunnel = pipeTunnel(dialed.value, opened.value, this.options.tunnel, reader);
     // Paused since it opened, so that no frame came before pipeTunnel's listeners.
     dialed.value.resume();
     this.tunnels.set(tunnelId, tunnel);

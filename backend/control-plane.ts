@@ -31,6 +31,7 @@ import { SessionService } from './sessions/service';
 import { SessionStore } from './sessions/store';
 import { TemplateCatalog } from './templates/catalog';
 import { loadTemplates } from './templates/loader';
+import type { LocalStreams } from './vnc/local-streams';
 import { TicketBook } from './vnc/tickets';
 import { TunnelBroker } from './vnc/tunnels';
 import { createUpgradeHandler } from './ws/upgrade';
@@ -47,6 +48,7 @@ export interface ControlPlane {
   commands: CommandQueue;
   catalog: TemplateCatalog;
   tickets: TicketBook;
+  tunnels: TunnelBroker;
   /** The admin password when none was configured and one had to be made up. */
   generatedAdminPassword: string | undefined;
   listen(port: number, host: string): Promise<string>;
@@ -67,8 +69,11 @@ async function signingSecret(db: Db): Promise<string> {
 export async function createControlPlane(
   config: BackendConfig,
   logger: Logger,
-  /** localStack: the desktop's own stack, whose admin signs in over loopback undelayed (see LoginThrottle). */
-  options: { inMemoryDatabase?: boolean; localStack?: boolean } = {},
+  /**
+   * localStack: the desktop's own stack, whose admin signs in over loopback undelayed (see
+   * LoginThrottle). localStreams: its in-process agent's streams, so its viewers take one hop.
+   */
+  options: { inMemoryDatabase?: boolean; localStack?: boolean; localStreams?: LocalStreams } = {},
 ): Promise<ControlPlane> {
   // Before the database opens: it holds every secret, and older installs left it world-writable.
   await makeDataDirPrivateLogged(config.dataDir, logger, 'info');
@@ -87,7 +92,7 @@ export async function createControlPlane(
   const catalog = new TemplateCatalog(templates);
 
   const events = new EventHub();
-  const audit = new AuditLog(db);
+  const audit = new AuditLog(db, logger);
   const agents = new AgentRegistry(db);
   await agents.markAllOffline();
   const auth = new AuthService(
@@ -183,6 +188,7 @@ export async function createControlPlane(
     allowedOrigins: config.allowedOrigins,
     logger,
     viewerWaitMs: config.startTimeoutMs,
+    localStreams: options.localStreams,
   });
   server.on('upgrade', guardUpgrades(hosts, upgrades.handle));
   server.on('listening', () => hosts.announce(logger));
@@ -216,6 +222,7 @@ export async function createControlPlane(
     commands,
     catalog,
     tickets,
+    tunnels,
     generatedAdminPassword: admin.generatedPassword,
     listen(port, host) {
       return new Promise((resolve, reject) => {
@@ -234,6 +241,8 @@ export async function createControlPlane(
       upgrades.closeAll();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Entries are written after their requests answered; the last of them still go in.
+      await audit.flush();
       await database.close();
     },
   };

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { startAgent } from '../agent';
+import { type Runtime, startAgent } from '../agent';
 import type { BackendConfig } from '../backend/config';
 import { type ControlPlane, createControlPlane } from '../backend/control-plane';
 import type { RuntimeName } from '../protocol';
@@ -16,6 +16,8 @@ export interface LocalStackOptions {
   maxSessions: number;
   /** Where the kubernetes runtime reads KUBECONFIG and HOME; process.env unless a test says otherwise. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** A runtime of the caller's instead of the one `runtime` names: the tunnel benchmark's stand-in. */
+  runtimeInstance?: Runtime;
 }
 
 export interface LocalStack {
@@ -31,19 +33,30 @@ export interface LocalStack {
 
 /**
  * The local single-user stack: the control plane on loopback and an agent that dials it over the
- * same protocol a remote agent uses, in one process.
+ * same protocol a remote agent uses, in one process. Viewers of its sessions take one hop: the
+ * backend pipes them straight to the runtime's stream, with no tunnel over loopback.
  */
 export async function startLocalStack(
   config: BackendConfig,
   logger: Logger,
   options: LocalStackOptions,
 ): Promise<LocalStack> {
-  const runtime = createRuntime(options.runtime, {
-    dataDir: config.dataDir,
-    logger,
-    env: options.env ?? process.env,
+  const runtime =
+    options.runtimeInstance ??
+    createRuntime(options.runtime, {
+      dataDir: config.dataDir,
+      logger,
+      env: options.env ?? process.env,
+    });
+  // Known once the control plane has registered it, before any session can be placed on it.
+  let localAgentId: string | null = null;
+  const controlPlane = await createControlPlane(config, logger, {
+    localStack: true,
+    localStreams: {
+      serves: (agentId) => agentId === localAgentId,
+      open: (session, reader) => runtime.openStream(session, { onread: reader.onread }),
+    },
   });
-  const controlPlane = await createControlPlane(config, logger, { localStack: true });
   let url: string;
   try {
     url = await controlPlane.listen(options.port, options.host);
@@ -53,6 +66,7 @@ export async function startLocalStack(
   }
   // A local-runtime agent runs sessions as this process's Unix account: it serves the local admin only.
   const { agent, token } = await controlPlane.agents.ensureLocal(runtime.name, options.maxSessions, 'admin');
+  localAgentId = agent.id;
   const agentHandle = startAgent({
     baseUrl: url,
     token,

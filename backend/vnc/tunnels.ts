@@ -26,6 +26,8 @@ export class TunnelError extends Error {
  */
 export class TunnelBroker {
   private readonly pending = new Map<string, Pending>();
+  /** Tunnels asked for since start: the local stack's own sessions should never need one. */
+  requested = 0;
 
   constructor(
     private readonly sender: AgentSender,
@@ -34,6 +36,7 @@ export class TunnelBroker {
 
   open(agentId: string, session: string): Promise<WebSocket> {
     const tunnelId = randomUUID();
+    this.requested++;
     return new Promise<WebSocket>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(tunnelId);

@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
 import WebSocket, { WebSocketServer } from 'ws';
 import { canPerform, SessionName, VncQuery } from '../../protocol';
+import { createRelayReader, relayStream } from '../../protocol/lib/stream-relay';
 import type { SessionRevocations, SignIn } from '../auth/revocations';
 import type { Metrics } from '../ops/metrics';
 import type { SessionService } from '../sessions/service';
 import type { SessionStore } from '../sessions/store';
 import { canView } from '../vnc/access';
+import type { LocalStreams } from '../vnc/local-streams';
 import { pipeWebSockets } from '../vnc/pipe';
 import type { TicketBook } from '../vnc/tickets';
 import type { TunnelBroker } from '../vnc/tunnels';
@@ -30,12 +32,15 @@ export interface VncSocketDeps {
   auth: { revocations: SessionRevocations };
   /** Ping period; tests shorten it. */
   pingIntervalMs?: number;
+  /** The in-process agent's streams (the local stack): its sessions are viewed in one hop. */
+  localStreams?: LocalStreams;
 }
 
 /**
  * /sessions/:name/vnc: the viewer's binary RFB stream. The socket is accepted at once and held,
  * reading nothing, until the session runs (woken if it was hibernated); then it is piped to the
- * agent's stream. One ticket, one wait, in one place.
+ * session's stream: straight to the runtime's when the agent runs in this process, else through
+ * the tunnel the agent dials back. One ticket, one wait, in one place.
  */
 export function vncSocket(deps: VncSocketDeps) {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_PAYLOAD });
@@ -77,15 +82,25 @@ export function vncSocket(deps: VncSocketDeps) {
       if (problem) throw new Error(problem);
       const session = await deps.store.get(name);
       if (!session?.agentId) throw new Error('session has no agent');
-      const agentSide = await deps.tunnels.open(session.agentId, name);
-      if (gone.signal.aborted) {
-        agentSide.close();
-        return;
+      const onBytes = (direction: 'down' | 'up', n: number) => deps.metrics.vncBytes.inc({ direction }, n);
+      const local = deps.localStreams;
+      if (local?.serves(session.agentId)) {
+        const reader = createRelayReader();
+        const stream = await local.open(name, reader);
+        if (gone.signal.aborted) {
+          stream.destroy();
+          return;
+        }
+        // The agent's tunnel would report a failing stream as 1011 for us to pass on as 4502.
+        relayStream(viewer, stream, { failureCode: 4502, reader, onBytes });
+      } else {
+        const agentSide = await deps.tunnels.open(session.agentId, name);
+        if (gone.signal.aborted) {
+          agentSide.close();
+          return;
+        }
+        pipeWebSockets(viewer, agentSide, { highWaterMark: STREAM_HIGH_WATER, onBytes });
       }
-      pipeWebSockets(viewer, agentSide, {
-        highWaterMark: STREAM_HIGH_WATER,
-        onBytes: (direction, n) => deps.metrics.vncBytes.inc({ direction }, n),
-      });
       viewer.resume();
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -2,7 +2,13 @@ import { rm } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { type ObservedState, SessionName, SessionSpec } from '../../../protocol';
-import { type Runtime, RuntimeError, type RuntimeSession, type RuntimeStatusListener } from '../../runtime';
+import {
+  type Runtime,
+  RuntimeError,
+  type RuntimeSession,
+  type RuntimeStatusListener,
+  type StreamOptions,
+} from '../../runtime';
 import { SessionBook } from '../session-book';
 import { exited } from './child-io';
 import { describeExit, readLogTail, withLog } from './diagnostics';
@@ -113,7 +119,7 @@ export class LocalRuntime implements Runtime {
     return this.book.list();
   }
 
-  async openStream(name: string): Promise<Socket> {
+  async openStream(name: string, options: StreamOptions = {}): Promise<Socket> {
     this.checkName(name);
     await this.book.ready();
     const session = this.book.get(name);
@@ -121,7 +127,7 @@ export class LocalRuntime implements Runtime {
     const state = await this.observe(session);
     if (state !== 'running') throw new RuntimeError('invalid_state', `session ${name} is ${state ?? 'gone'}`);
     return new Promise((resolve, reject) => {
-      const socket = connectUnix(session.paths.vncSocket);
+      const socket = connectUnix(session.paths.vncSocket, { onread: options.onread });
       socket.setNoDelay(true);
       socket.once('connect', () => {
         socket.off('error', onError);

@@ -1,5 +1,5 @@
 import { closeSync, openSync } from 'node:fs';
-import { connect, Socket } from 'node:net';
+import { connect, type OnReadOpts, Socket } from 'node:net';
 import { basename, dirname } from 'node:path';
 
 /** sun_path holds 108 bytes on Linux, the terminating NUL included. */
@@ -10,8 +10,8 @@ export const MAX_SOCKET_PATH_BYTES = 107;
  * easily passes the socket address limit, so a long path is reached through an open descriptor of
  * its folder (/proc/self/fd/N/name), which the kernel resolves like the folder itself.
  */
-export function connectUnix(path: string): Socket {
-  if (Buffer.byteLength(path) <= MAX_SOCKET_PATH_BYTES) return connect({ path });
+export function connectUnix(path: string, options: { onread?: OnReadOpts } = {}): Socket {
+  if (Buffer.byteLength(path) <= MAX_SOCKET_PATH_BYTES) return connect({ path, onread: options.onread });
   let dirFd: number;
   try {
     dirFd = openSync(dirname(path), 'r');
@@ -21,7 +21,7 @@ export function connectUnix(path: string): Socket {
     process.nextTick(() => socket.destroy(error as Error));
     return socket;
   }
-  const socket = connect({ path: `/proc/self/fd/${dirFd}/${basename(path)}` });
+  const socket = connect({ path: `/proc/self/fd/${dirFd}/${basename(path)}`, onread: options.onread });
   let open = true;
   const release = () => {
     if (!open) return;
