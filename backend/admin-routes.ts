@@ -48,7 +48,7 @@ export function adminRoutes(
   });
   register(routes.createAgent, async ({ user, body }) => {
     const { agent, token } = await agents.create(body);
-    await record(user.username, 'agent.create', agent.id, {
+    record(user.username, 'agent.create', agent.id, {
       name: agent.name,
       owner: agent.ownerUsername,
       shared: agent.shared,
@@ -58,7 +58,7 @@ export function adminRoutes(
   });
   register(routes.updateAgent, async ({ user, params, body }) => {
     const agent = await agents.setAccess(params.id, body);
-    await record(user.username, 'agent.update', agent.id, {
+    record(user.username, 'agent.update', agent.id, {
       owner: agent.ownerUsername,
       shared: agent.shared,
     });
@@ -68,21 +68,21 @@ export function adminRoutes(
   register(routes.revokeAgent, async ({ user, params }) => {
     const agent = await agents.revoke(params.id);
     hub.disconnect(agent.id, 'agent revoked');
-    await record(user.username, 'agent.revoke', agent.id);
+    record(user.username, 'agent.revoke', agent.id);
     return { agent: toAgentSummary(agent) };
   });
 
   register(routes.listUsers, async () => ({ users: (await auth.listUsers()).map(toUserDto) }));
   register(routes.createUser, async ({ user: actor, body }) => {
     const user = await auth.createUser(body.username, body.password, body.role);
-    await record(actor.username, 'user.create', user.username, { role: user.role });
+    record(actor.username, 'user.create', user.username, { role: user.role });
     return toUserDto(user);
   });
   register(routes.updateUser, async ({ user: actor, params, body }) => {
     const existing = await auth.findUser(params.id);
     if (!existing) throw notFound('no such user');
     const user = await auth.updateUser(existing.id, body);
-    await record(actor.username, 'user.update', user.username, {
+    record(actor.username, 'user.update', user.username, {
       role: body.role,
       passwordChanged: body.password !== undefined,
     });

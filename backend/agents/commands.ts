@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, lt } from 'drizzle-orm';
+import { and, asc, eq, exists, inArray, lt, ne } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { type BackendCommand, type CommandAction, KeyedQueue, type ObservedState } from '../../protocol';
 import type { Db } from '../db/client';
@@ -48,12 +48,15 @@ export class CommandQueue {
   }
 
   /**
-   * Queues the first command of a session that was inserted just now. Nothing can be queued ahead
-   * of it, so it is its session's head and goes out without reading the queue back: one query less
-   * between a launch request and its agent. Returns the session as the send left it.
+   * Inserts a new session with its start command and sends that at once. Nothing can be queued
+   * ahead of a command written with its session, so it is the session's head and goes out without
+   * reading the queue back. Returns the session as the send left it (starting, when it went out).
    */
-  async enqueueFirst(session: SessionRow, agentId: string, action: CommandAction): Promise<SessionRow> {
-    const command = await this.insert(session, agentId, action);
+  async launch(values: typeof sessions.$inferInsert, agentId: string): Promise<SessionRow> {
+    const { session, command } = await this.store.insertWithCommand(
+      values,
+      this.commandValues(values.name, agentId, 'start_session'),
+    );
     let latest = session;
     await this.serialised(agentId, async () => {
       const sent = this.sentOnConnection.get(agentId);
@@ -65,19 +68,23 @@ export class CommandQueue {
     return latest;
   }
 
-  private async insert(session: SessionRow, agentId: string, action: CommandAction): Promise<CommandRow> {
+  private commandValues(sessionName: string, agentId: string, action: CommandAction) {
     const ms = action === 'start_session' ? this.deadlines.startMs : this.deadlines.otherMs;
+    return {
+      id: randomUUID(),
+      sessionName,
+      agentId,
+      action,
+      status: 'pending',
+      deadlineAt: new Date(Date.now() + ms),
+    } satisfies typeof commands.$inferInsert;
+  }
+
+  private async insert(session: SessionRow, agentId: string, action: CommandAction): Promise<CommandRow> {
     const row = (
       await this.db
         .insert(commands)
-        .values({
-          id: randomUUID(),
-          sessionName: session.name,
-          agentId,
-          action,
-          status: 'pending',
-          deadlineAt: new Date(Date.now() + ms),
-        })
+        .values(this.commandValues(session.name, agentId, action))
         .returning()
     )[0];
     if (!row) throw new Error('command was not inserted');
@@ -168,7 +175,7 @@ export class CommandQueue {
     if (!ok) return false;
     sent.add(command.id);
     const now = new Date();
-    await this.db
+    const markSent = this.db
       .update(commands)
       .set({
         status: command.status === 'pending' ? 'sent' : command.status,
@@ -176,11 +183,20 @@ export class CommandQueue {
         attempts: command.attempts + 1,
       })
       .where(eq(commands.id, command.id));
-    if (command.attempts === 0) {
+    const dispatched = () => {
+      if (command.attempts > 0) return;
       this.metrics.dispatched(command.action, (now.getTime() - command.createdAt.getTime()) / 1000);
+    };
+    if (command.action !== 'start_session') {
+      await markSent;
+      dispatched();
+      return session;
     }
-    if (command.action !== 'start_session') return session;
-    return (await this.store.transition(session.name, 'starting', 'starting')) ?? session;
+    // A start also moves its session to starting: both writes in one statement.
+    const sentRow = this.db.$with('sent').as(markSent.returning({ id: commands.id }));
+    const moved = await this.store.transition(session.name, 'starting', 'starting', {}, [sentRow]);
+    dispatched();
+    return moved ?? session;
   }
 
   async ack(agentId: string, commandId: string): Promise<void> {
@@ -205,12 +221,16 @@ export class CommandQueue {
     message: string,
   ): Promise<void> {
     // Then the session's next command, if one waits behind this one.
-    if (await this.finish(commandId, agentId, ok, observed, message)) await this.dispatch(agentId);
+    if ((await this.finish(commandId, agentId, ok, observed, message))?.queuedBehind) {
+      await this.dispatch(agentId);
+    }
   }
 
   /**
-   * Closes an open command of `agentId` and moves its session accordingly; false if there was none.
+   * Closes an open command of `agentId` and moves its session accordingly; null if there was none.
    * The guarded update is the lookup too: an unknown, foreign or finished command matches nothing.
+   * The same statement says whether another command of the session waits: after nearly every
+   * result none does, and asking the queue again was a query per result.
    */
   private async finish(
     commandId: string,
@@ -218,21 +238,42 @@ export class CommandQueue {
     ok: boolean,
     observed: ObservedState,
     message: string,
-  ): Promise<boolean> {
-    const done = (
-      await this.db
+  ): Promise<{ queuedBehind: boolean } | null> {
+    const closed = this.db.$with('closed').as(
+      this.db
         .update(commands)
         .set({ status: ok ? 'done' : 'failed', message, completedAt: new Date() })
         .where(
           and(eq(commands.id, commandId), eq(commands.agentId, agentId), inArray(commands.status, [...OPEN])),
         )
-        .returning({ action: commands.action, sessionName: commands.sessionName })
+        .returning({ action: commands.action, sessionName: commands.sessionName }),
+    );
+    // The subquery sees the table as it was before this statement, so it skips the closed command.
+    const waiting = this.db
+      .select({ id: commands.id })
+      .from(commands)
+      .where(
+        and(
+          eq(commands.sessionName, closed.sessionName),
+          inArray(commands.status, [...OPEN]),
+          ne(commands.id, commandId),
+        ),
+      );
+    const done = (
+      await this.db
+        .with(closed)
+        .select({
+          action: closed.action,
+          sessionName: closed.sessionName,
+          queuedBehind: exists(waiting).mapWith(Boolean),
+        })
+        .from(closed)
     )[0];
-    if (!done) return false;
+    if (!done) return null;
     this.metrics.completed(done.action, ok);
     const target = outcome(done.action, ok, observed);
     await this.store.transition(done.sessionName, target, ok ? '' : message);
-    return true;
+    return { queuedBehind: done.queuedBehind };
   }
 
   /** Fails commands, and their sessions, that got no result in time. */

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AccessTokens } from './tokens';
 
 const SECRET = 'test-signing-secret-of-decent-length';
@@ -66,5 +66,47 @@ describe('AccessTokens with its key imported once', () => {
       }),
     ).toString('base64url');
     expect(await tokens.verify(`${header}.${promoted}.${signature}`)).toBeNull();
+  });
+});
+
+describe('AccessTokens, verified tokens kept until they expire', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('refuses a token it verified before, once it has expired', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const tokens = new AccessTokens(SECRET, 60);
+    const { token } = await tokens.issue({ userId: 'u1', username: 'alice', role: 'user' });
+    expect(await tokens.verify(token)).not.toBeNull();
+    vi.setSystemTime(Date.now() + 59_000);
+    expect(await tokens.verify(token)).not.toBeNull();
+    vi.setSystemTime(Date.now() + 2_000);
+    expect(await tokens.verify(token)).toBeNull();
+    // And stays refused: the expired entry is gone, and jose refuses the token on its own.
+    expect(await tokens.verify(token)).toBeNull();
+  });
+
+  it('keeps at most as many as it may, giving up the oldest first, and still verifies those', async () => {
+    const tokens = new AccessTokens(SECRET, 60, 2);
+    const issued = await Promise.all(
+      ['u1', 'u2', 'u3'].map(
+        async (id) => (await tokens.issue({ userId: id, username: id, role: 'user' })).token,
+      ),
+    );
+    for (const t of issued) expect(await tokens.verify(t)).not.toBeNull();
+    expect(tokens.kept).toBe(2);
+    // u1 was given up; verifying it again takes the full check, which it passes.
+    expect((await tokens.verify(issued[0] as string))?.userId).toBe('u1');
+  });
+
+  it('hands out claims no caller can change for the next request', async () => {
+    const tokens = new AccessTokens(SECRET);
+    const { token } = await tokens.issue({ userId: 'u1', username: 'alice', role: 'user' });
+    const claims = await tokens.verify(token);
+    expect(() => {
+      if (claims) Object.assign(claims, { role: 'admin' });
+    }).toThrow(TypeError);
+    expect((await tokens.verify(token))?.role).toBe('user');
   });
 });

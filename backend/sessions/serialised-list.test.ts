@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SessionList } from '../../protocol';
 import { serialiseList } from './serialised-list';
@@ -29,5 +30,15 @@ describe('serialiseList', () => {
     expect(serialiseList([session]).etag).toBe(a.etag);
     expect(serialiseList([{ ...session, state: 'hibernated' }]).etag).not.toBe(a.etag);
     expect(serialiseList([]).body.toString()).toBe('{"sessions":[]}');
+  });
+});
+
+describe('serialiseList, gzipped', () => {
+  it('gzips the very body, once per list', async () => {
+    const list = serialiseList(Array.from({ length: 50 }, (_, i) => ({ ...session, name: `s-${i}` })));
+    const gz = await list.gzipped();
+    expect(gunzipSync(gz).equals(list.body)).toBe(true);
+    expect(gz.length).toBeLessThan(list.body.length / 5);
+    expect(list.gzipped()).toBe(list.gzipped());
   });
 });

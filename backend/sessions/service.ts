@@ -5,6 +5,7 @@ import {
   type CommandAction,
   type CreateSessionRequest,
   canPerform,
+  IDLE_HIBERNATE_MESSAGE,
   type ObservedState,
   type QuotaExceededDetails,
   type SessionAction,
@@ -91,29 +92,30 @@ export class SessionService implements SessionFacts {
       throw noAgent('every agent that can run this template is at capacity');
     }
     const resources = request.resources ?? template.defaultResources;
-    const row = await this.store.insert({
-      name: sessionName(user.username, template.name),
-      namespace: this.policy.namespace,
-      userId: user.id,
-      username: user.username,
-      template: template.name,
-      state: 'pending',
-      message: 'waiting for the agent',
-      memory: resources.memory,
-      cpu: resources.cpu,
-      persistentHome: request.persistentHome ?? false,
-      agentId: agent.id,
-      runtime: agent.runtime,
-      vncPassword: vncPassword(),
-    });
-    // The start goes out first: the audit entry is still written before the caller hears back, but
-    // it no longer sits between the request and the agent.
-    const latest = await this.commands.enqueueFirst(row, agent.id, 'start_session');
-    await this.audit.record({
+    const latest = await this.commands.launch(
+      {
+        name: sessionName(user.username, template.name),
+        namespace: this.policy.namespace,
+        userId: user.id,
+        username: user.username,
+        template: template.name,
+        state: 'pending',
+        message: 'waiting for the agent',
+        memory: resources.memory,
+        cpu: resources.cpu,
+        persistentHome: request.persistentHome ?? false,
+        agentId: agent.id,
+        runtime: agent.runtime,
+        vncPassword: vncPassword(),
+      },
+      agent.id,
+    );
+    // Queued, not awaited: written once this answer is on its way (see AuditLog).
+    this.audit.record({
       actor: user.username,
       action: 'session.create',
       targetType: 'session',
-      target: row.name,
+      target: latest.name,
       detail: { template: template.name, agentId: agent.id },
     });
     return toSessionDto(latest);
@@ -146,7 +148,7 @@ export class SessionService implements SessionFacts {
     );
     if (!moved)
       throw conflict(`the session changed state meanwhile; it is now ${(await this.store.get(name))?.state}`);
-    await this.audit.record({
+    this.audit.record({
       actor: user.username,
       action: `session.${kind}`,
       targetType: 'session',
@@ -230,13 +232,9 @@ export class SessionService implements SessionFacts {
       if (row.state !== 'running' || this.viewerCount(row.name) > 0 || !row.agentId) continue;
       const since = Math.max(row.lastViewedAt?.getTime() ?? 0, row.updatedAt.getTime());
       if (now - since < this.policy.idleHibernateMs) continue;
-      const moved = await this.store.transition(
-        row.name,
-        'hibernating',
-        'hibernating: no viewer for a while',
-      );
+      const moved = await this.store.transition(row.name, 'hibernating', IDLE_HIBERNATE_MESSAGE);
       if (!moved) continue;
-      await this.audit.record({
+      this.audit.record({
         actor: 'system',
         action: 'session.idle_hibernate',
         targetType: 'session',

@@ -1,9 +1,10 @@
-import { and, asc, count, eq, inArray, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, lte, notInArray, or, type WithSubquery } from 'drizzle-orm';
 import { canTransition, type SessionDto, SessionState } from '../../protocol';
 import type { Db } from '../db/client';
 import { InvalidatingCache } from '../db/invalidating-cache';
-import { type SessionRow, sessions } from '../db/schema';
+import { type CommandRow, commands, type SessionRow, sessions } from '../db/schema';
 import type { EventHub } from '../events/hub';
+import { type LiveCounts, LiveSessions } from './live-sessions';
 import { type SerialisedList, serialiseList } from './serialised-list';
 
 export function toSessionDto(row: SessionRow): SessionDto {
@@ -42,6 +43,20 @@ export class SessionStore {
    * others' writes (LISTEN/NOTIFY) before they could keep this cache.
    */
   private readonly lists = new InvalidatingCache<SerialisedList>();
+  /** Counted from the rows this store writes, not by a query per launch. */
+  private readonly live = new LiveSessions(
+    () =>
+      this.db
+        .select({
+          name: sessions.name,
+          userId: sessions.userId,
+          agentId: sessions.agentId,
+          state: sessions.state,
+        })
+        .from(sessions)
+        .where(inArray(sessions.state, LIVE)),
+    (state) => LIVE.includes(state),
+  );
   /** Waiters per session name, told of every write that publishes the row. */
   private readonly watchers = new Map<string, Set<(row: SessionRow) => void>>();
 
@@ -55,6 +70,35 @@ export class SessionStore {
     if (!inserted[0]) throw new Error(`session ${row.name} was not inserted`);
     this.publish(inserted[0]);
     return inserted[0];
+  }
+
+  /**
+   * Inserts a new session together with its first command, in one statement: the launch then costs
+   * the database one round trip before its command can go out instead of two (a transaction
+   * would be four on PGlite, and measured slower than two), and a session can no longer be left
+   * without the command that would start or fail it.
+   */
+  async insertWithCommand(
+    row: typeof sessions.$inferInsert,
+    command: typeof commands.$inferInsert,
+  ): Promise<{ session: SessionRow; command: CommandRow }> {
+    const s = this.db.$with('s').as(this.db.insert(sessions).values(row).returning());
+    const c = this.db.$with('c').as(this.db.insert(commands).values(command).returning());
+    let first: CommandRow | undefined;
+    const [session] = await this.written(
+      this.db
+        .with(s, c)
+        .select()
+        .from(s)
+        .crossJoin(c)
+        .then((rows) => {
+          first = rows[0]?.c;
+          return rows.map((r) => r.s);
+        }),
+    );
+    if (!session || !first) throw new Error(`session ${row.name} was not inserted`);
+    this.publish(session);
+    return { session, command: first };
   }
 
   async get(name: string): Promise<SessionRow | undefined> {
@@ -101,36 +145,9 @@ export class SessionStore {
     return rows[0]?.n ?? 0;
   }
 
-  /**
-   * Live sessions per agent, for placement (a fresher figure than the last heartbeat), and of one
-   * user, for the quota: one scan serves both. The per-agent counts come back as one JSON object
-   * rather than a row per agent, because PGlite spends ~10 µs on each result row and with 500
-   * agents that was most of the launch path.
-   */
-  async liveCounts(userId: string): Promise<{ byAgent: Map<string, number>; ofUser: number }> {
-    const perAgent = this.db
-      .select({
-        agentId: sessions.agentId,
-        n: count().as('n'),
-        mine: sql<number>`count(*) filter (where ${sessions.userId} = ${userId})`.as('mine'),
-      })
-      .from(sessions)
-      .where(inArray(sessions.state, LIVE))
-      .groupBy(sessions.agentId)
-      .as('per_agent');
-    const row = (
-      await this.db
-        .select({
-          byAgent: sql<Record<string, number> | null>`json_object_agg(${perAgent.agentId}, ${perAgent.n})
-            filter (where ${perAgent.agentId} is not null)`,
-          ofUser: sql<number>`coalesce(sum(${perAgent.mine}), 0)`.mapWith(Number),
-        })
-        .from(perAgent)
-    )[0];
-    return {
-      byAgent: new Map(Object.entries(row?.byAgent ?? {}).map(([id, n]) => [id, Number(n)])),
-      ofUser: row?.ofUser ?? 0,
-    };
+  /** Live sessions per agent, for placement (fresher than the last heartbeat), and of one user, for the quota. */
+  liveCounts(userId: string): Promise<LiveCounts> {
+    return this.live.counts(userId);
   }
 
   async liveOnAgent(agentId: string): Promise<SessionRow[]> {
@@ -159,9 +176,15 @@ export class SessionStore {
     to: SessionState,
     message: string,
     extra: Partial<Pick<SessionRow, 'agentId' | 'runtime' | 'lastViewedAt'>> = {},
+    /**
+     * Writes to run in the same statement, whether or not the move happens (a command marked
+     * sent, say): one round trip to the database where there were two.
+     */
+    alongside: readonly WithSubquery[] = [],
   ): Promise<SessionRow | null> {
     const moved = await this.written(
       this.db
+        .with(...alongside)
         .update(sessions)
         .set({ state: to, message, updatedAt: new Date(), ...extra })
         .where(and(eq(sessions.name, name), inArray(sessions.state, predecessors(to))))
@@ -201,9 +224,11 @@ export class SessionStore {
       rows = await write;
     } catch (err) {
       this.lists.clear();
+      this.live.reset();
       throw err;
     }
     if (rows.length > 0) this.lists.invalidate([ALL, ...rows.map((r) => r.userId)]);
+    this.live.written(rows);
     return rows;
   }
 

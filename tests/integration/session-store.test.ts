@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../backend/db/client';
-import { agents, users } from '../../backend/db/schema';
+import { agents, commands, users } from '../../backend/db/schema';
 import { EventHub } from '../../backend/events/hub';
 import { appPaths, findAppRoot } from '../../backend/paths';
 import { serialiseList } from '../../backend/sessions/serialised-list';
@@ -122,6 +123,16 @@ describe.each(dbKinds())('session store lists stay in step with every write on %
         await fresh(userId),
       );
     }
+    // The live counts followed the same writes without reading them back.
+    for (const userId of ['alice', 'bob']) {
+      expect((await store.liveCounts(userId)).ofUser).toBe(await store.countLiveForUser(userId));
+    }
+    const perAgent = new Map<string, number>();
+    for (const r of await store.list({})) {
+      if (r.agentId && r.state !== 'terminated' && r.state !== 'failed')
+        perAgent.set(r.agentId, (perAgent.get(r.agentId) ?? 0) + 1);
+    }
+    expect((await store.liveCounts('alice')).byAgent).toEqual(perAgent);
   });
 
   it('counts live sessions per agent and of one user in one go', async () => {
@@ -137,5 +148,49 @@ describe.each(dbKinds())('session store lists stay in step with every write on %
     expect(after.ofUser).toBe(await store.countLiveForUser('alice'));
     await store.transition(a.name, 'terminating', 'stop');
     expect((await store.liveCounts('alice')).ofUser).toBe(after.ofUser);
+  });
+
+  it('inserts a session with its first command in one statement, or neither', async () => {
+    const before = await store.listSerialised({ userId: 'alice' });
+    const name = `alice-xterm-${(n++).toString(16).padStart(8, '0')}`;
+    const values = {
+      name,
+      namespace: 'streamspace',
+      userId: 'alice',
+      username: 'alice',
+      template: 'xterm',
+      state: 'pending' as const,
+      message: 'waiting',
+      memory: '64Mi',
+      cpu: '100m',
+      agentId: 'agent-1',
+      runtime: 'local' as const,
+      vncPassword: 'secret12',
+    };
+    const command = (id: string) => ({
+      id,
+      sessionName: name,
+      agentId: 'agent-1',
+      action: 'start_session' as const,
+      status: 'pending' as const,
+      deadlineAt: new Date(Date.now() + 60_000),
+    });
+    const launched = await store.insertWithCommand(values, command('cmd-1'));
+    expect(launched.session).toEqual(await store.get(name));
+    expect(launched.command).toMatchObject({
+      id: 'cmd-1',
+      sessionName: name,
+      status: 'pending',
+      attempts: 0,
+    });
+    expect(launched.command.deadlineAt).toBeInstanceOf(Date);
+    // The write changed the next list.
+    expect((await store.listSerialised({ userId: 'alice' })).etag).not.toBe(before.etag);
+    expect(await names('alice')).toContain(`${name}:pending:waiting`);
+
+    // The same name again: the session insert fails, and the command does not go in alone.
+    await expect(store.insertWithCommand(values, command('cmd-2'))).rejects.toThrow();
+    expect(await database.db.select().from(commands).where(eq(commands.id, 'cmd-2'))).toEqual([]);
+    expect((await store.listSerialised({ userId: 'alice' })).body.toString()).toBe(await fresh('alice'));
   });
 });
