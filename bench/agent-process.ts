@@ -6,7 +6,8 @@
  */
 import pino from 'pino';
 import { AGENT_VERSION, startAgent } from '../agent';
-import { FakeRuntime } from '../agent/testing/fake-runtime';
+import { answerPeakRequests } from './lib/relay-peak';
+import { SinkRuntime } from './lib/sink-runtime';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -14,10 +15,10 @@ function required(name: string): string {
   return value;
 }
 
-// The agent tests' in-memory runtime: sessions "run" at once and every stream goes to the sink on
-// loopback, so the real connection and tunnel code carry the bytes while nothing heavy starts.
-const runtime = new FakeRuntime();
-runtime.streamPort = Number(required('BENCH_SINK_PORT'));
+answerPeakRequests();
+// Sessions "run" at once and every stream goes to the sink on loopback, so the real connection and
+// tunnel code carry the bytes while nothing heavy starts.
+const runtime = new SinkRuntime(Number(required('BENCH_SINK_PORT')));
 const agent = startAgent({
   baseUrl: required('STREAMSPACE_URL'),
   agentId: required('STREAMSPACE_AGENT_ID'),

@@ -1,160 +1,157 @@
 import { cpus } from 'node:os';
-import { performance } from 'node:perf_hooks';
-import type { ProtocolAgent } from '../tests/support/protocol-agent';
-import { signIn } from './lib/api';
-import { startBackendProcess } from './lib/backend-process';
-import { connectAgents, createAgents, createUsers } from './lib/fleet';
-import { type LaunchPhase, launchPhase } from './lib/launch-phase';
-import { ProcessMeter } from './lib/proc';
-import { round, table } from './lib/stats';
+import { type Build, buildsToCompare, inRoundOrder, ratio } from './lib/builds';
+import { FaninFleet } from './lib/fanin-fleet';
+import type { LaunchPhase } from './lib/launch-phase';
+import { ProcessMeter, type ProcessUsage } from './lib/proc';
+import { median, percentile, round, table } from './lib/stats';
 
-const AGENTS = Number(process.env.BENCH_FANIN_AGENTS ?? 500);
-/** The dispatch figure: launches spread out, so each meets the heartbeats rather than other launches. */
-const STEADY_LAUNCHES = Number(process.env.BENCH_FANIN_LAUNCHES ?? 320);
-const STEADY_PER_SECOND = 4;
-/** Then a burst at three times that rate, to show where queueing starts. */
-const STRESS_LAUNCHES = Number(process.env.BENCH_FANIN_STRESS_LAUNCHES ?? 240);
-const STRESS_PER_SECOND = 12;
+const STEPS = (process.env.BENCH_FANIN_AGENTS ?? '100,500,2000').split(',').map(Number);
+const ROUNDS = Number(process.env.BENCH_FANIN_ROUNDS ?? 3);
+/** 12 launches a second, 10 s a round: the rate the dispatch target is set at. */
+const LAUNCHES_PER_SECOND = 12;
+const LAUNCHES_PER_ROUND = Number(process.env.BENCH_FANIN_LAUNCHES ?? 120);
 const IDLE_SECONDS = 20;
 const HEARTBEAT_SECONDS = 5;
-const LAUNCH_USERS = 20;
-const PASSWORD = 'bench-admin-password';
 const TARGET_DISPATCH_P99_MS = 20;
-const TARGET_CORES = 0.5;
-
-/** Other tenants of a shared machine show up here; tails measured while it was saturated mean little. */
-const MACHINE = `machine CPU, every process (cores of ${cpus().length})`;
+const TARGET_AGENTS = 500;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+interface Row {
+  agents: number;
+  build: string;
+  /** Sessions in the database when the step's launches began (they accumulate step by step). */
+  sessionsBefore: number;
+  idleCores: number;
+  idleRssMb: number;
+  idlePeakRssMb: number;
+  heartbeatsPerSecond: number;
+  launches: number;
+  dispatchP50Ms: number;
+  dispatchP99Ms: number;
+  dispatchMaxMs: number;
+  roundDispatchP99Ms: number[];
+  postP99Ms: number;
+  launchCores: number;
+  /** CPU of every process on the machine during the idle window and the launch rounds. */
+  idleMachineCores: number;
+  launchMachineCores: number;
+}
+
+/** Every build's backend measured over the same window, so they share whatever else ran. */
+async function idleTogether(
+  fleets: FaninFleet[],
+): Promise<Map<FaninFleet, { usage: ProcessUsage; beats: number }>> {
+  const meters = fleets.map((f) => ({ f, meter: new ProcessMeter(f.backend.pid), beats: f.heartbeatsSent }));
+  for (const m of meters) m.meter.start();
+  await sleep(IDLE_SECONDS * 1000);
+  return new Map(
+    meters.map(({ f, meter, beats }) => {
+      const usage = meter.stop();
+      return [f, { usage, beats: (f.heartbeatsSent - beats) / usage.seconds }];
+    }),
+  );
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+async function step(fleets: FaninFleet[], agents: number, launched: number): Promise<Row[]> {
+  for (const f of fleets) await f.growTo(agents);
+  // One full heartbeat round so every new agent is in its steady state before measuring.
+  await sleep(HEARTBEAT_SECONDS * 1000 + 500);
+  const idle = await idleTogether(fleets);
+  const phases = new Map<FaninFleet, LaunchPhase[]>(fleets.map((f) => [f, []]));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const f of inRoundOrder(fleets, r)) {
+      phases.get(f)?.push(await f.launch(LAUNCHES_PER_ROUND, LAUNCHES_PER_SECOND));
+    }
+  }
+  return fleets.map((f) => {
+    const ps = phases.get(f) ?? [];
+    const dispatch = ps.flatMap((p) => p.dispatchMs);
+    const post = ps.flatMap((p) => p.postMs);
+    const i = idle.get(f);
+    return {
+      agents,
+      build: f.build.label,
+      sessionsBefore: launched,
+      idleCores: round(i?.usage.cores ?? Number.NaN, 3),
+      idleRssMb: round(i?.usage.rssMb ?? Number.NaN, 0),
+      idlePeakRssMb: round(i?.usage.peakRssMb ?? Number.NaN, 0),
+      heartbeatsPerSecond: round(i?.beats ?? Number.NaN, 1),
+      launches: dispatch.length,
+      dispatchP50Ms: round(median(dispatch), 2),
+      dispatchP99Ms: round(percentile(dispatch, 99), 2),
+      dispatchMaxMs: round(Math.max(...dispatch), 2),
+      roundDispatchP99Ms: ps.map((p) => p.dispatchP99Ms),
+      postP99Ms: round(percentile(post, 99), 2),
+      launchCores: round(mean(ps.map((p) => p.backendCores)), 3),
+      idleMachineCores: round(i?.usage.machineCores ?? Number.NaN, 2),
+      launchMachineCores: round(mean(ps.map((p) => p.machineCores)), 2),
+    };
+  });
+}
+
 /**
- * Fan-in: 500 simulated agents on the real protocol, heartbeating every 5 s. Measures the
- * backend's CPU and RSS while they only heartbeat, then the latency of command dispatch — from
- * sending POST /sessions to the chosen agent receiving the `command` frame — over launches at a
- * steady rate and then at a higher one, with the heartbeats still running.
+ * Fan-in as the fleet grows: 100, 500 and 2,000 simulated agents on the real protocol, each
+ * heartbeating every 5 s. At each step the backend's CPU and RSS while they only heartbeat, then
+ * the latency of command dispatch (from sending POST /sessions to the chosen agent receiving the
+ * `command` frame) over launches at 12 a second. With BENCH_BASELINE_ENTRY another build runs
+ * beside this one: their heartbeat windows overlap, and their launch rounds alternate.
  */
 export async function benchFanin(): Promise<Record<string, unknown>> {
-  const backend = await startBackendProcess({
-    STREAMSPACE_ADMIN_PASSWORD: PASSWORD,
-    STREAMSPACE_MAX_SESSIONS_PER_USER: '1000',
-    STREAMSPACE_HEARTBEAT_SECONDS: String(HEARTBEAT_SECONDS),
-  });
-  let agents: ProtocolAgent[] = [];
+  const builds: Build[] = buildsToCompare();
+  const fleets: FaninFleet[] = [];
   try {
-    const admin = await signIn(backend.url, 'admin', PASSWORD);
-    const users = await createUsers(
-      admin,
-      Array.from({ length: LAUNCH_USERS }, (_, i) => `fanin-user-${i}`),
-    );
-    const creds = await createAgents(
-      admin,
-      Array.from({ length: AGENTS }, (_, i) => `fanin-agent-${String(i).padStart(3, '0')}`),
-      10,
-    );
-    const received = new Map<string, { at: number; agentId: string }>();
-    const connectStart = performance.now();
-    agents = await connectAgents(backend.url, creds, {
-      maxSessions: 10,
-      onCommand: (command, at, agentId) => {
-        if (command.action === 'start_session') received.set(command.session.name, { at, agentId });
-      },
-    });
-    const connectSeconds = (performance.now() - connectStart) / 1000;
-    console.log(`${agents.length} agents connected in ${round(connectSeconds, 1)} s`);
-    // One full heartbeat round so every agent is in its steady state before measuring.
-    await sleep(HEARTBEAT_SECONDS * 1000 + 500);
-
-    const beats = () => agents.reduce((n, a) => n + a.heartbeatsSent, 0);
-    const idleMeter = new ProcessMeter(backend.pid);
-    const idleBeats = beats();
-    idleMeter.start();
-    await sleep(IDLE_SECONDS * 1000);
-    const idle = idleMeter.stop();
-    const heartbeatsPerSecond = (beats() - idleBeats) / idle.seconds;
-
-    const steady = await launchPhase(backend.pid, users, received, STEADY_LAUNCHES, STEADY_PER_SECOND);
-    const stress = await launchPhase(backend.pid, users, received, STRESS_LAUNCHES, STRESS_PER_SECOND);
-    const invalid = agents.reduce((n, a) => n + a.invalidFrames, 0);
+    for (const b of builds) fleets.push(await FaninFleet.start(b, HEARTBEAT_SECONDS));
+    const rows: Row[] = [];
+    let launched = 0;
+    for (const agents of STEPS) {
+      rows.push(...(await step(fleets, agents, launched)));
+      launched += ROUNDS * LAUNCHES_PER_ROUND;
+      console.log(`${agents} agents measured`);
+    }
+    const invalid = fleets.reduce((n, f) => n + f.invalidFrames, 0);
     if (invalid > 0) throw new Error(`the backend sent ${invalid} frames the protocol refuses`);
-
-    const result = {
+    const base = (r: Row) => rows.find((b) => b.build === 'baseline' && b.agents === r.agents);
+    console.log(
+      `\nFan-in on PGlite, heartbeats every ${HEARTBEAT_SECONDS} s, launches at ${LAUNCHES_PER_SECOND}/s in ${ROUNDS} alternating rounds (machine: ${cpus().length} cores)`,
+    );
+    console.log(
+      table(
+        rows.map((r) => ({
+          agents: r.agents,
+          build: r.build,
+          'idle CPU cores': r.idleCores,
+          'vs baseline': ratio(r.idleCores, base(r)?.idleCores),
+          'RSS / peak MB': `${r.idleRssMb} / ${r.idlePeakRssMb}`,
+          'beats/s': r.heartbeatsPerSecond,
+          sessions: r.sessionsBefore,
+          'dispatch p50 / p99 ms': `${r.dispatchP50Ms} / ${r.dispatchP99Ms}`,
+          'p99 per round': r.roundDispatchP99Ms.join(' / '),
+          'p99 vs baseline': ratio(r.dispatchP99Ms, base(r)?.dispatchP99Ms),
+          'POST p99 ms': r.postP99Ms,
+          'launch CPU cores': r.launchCores,
+          'machine cores idle / launch': `${r.idleMachineCores} / ${r.launchMachineCores}`,
+          target:
+            r.agents === TARGET_AGENTS && r.build === 'this build'
+              ? `p99 < ${TARGET_DISPATCH_P99_MS}: ${r.dispatchP99Ms < TARGET_DISPATCH_P99_MS ? 'met' : 'NOT met'}`
+              : '',
+        })),
+      ),
+    );
+    return {
       database: 'pglite',
-      agents: agents.length,
       heartbeatSeconds: HEARTBEAT_SECONDS,
-      connectSeconds: round(connectSeconds, 1),
-      idle: {
-        seconds: round(idle.seconds, 1),
-        heartbeatsPerSecond: round(heartbeatsPerSecond, 1),
-        backendCores: round(idle.cores, 3),
-        backendRssMb: round(idle.rssMb, 0),
-        backendPeakRssMb: round(idle.peakRssMb, 0),
-        machineCores: round(idle.machineCores, 2),
-      },
-      steady,
-      stress,
-      targets: {
-        dispatchP99Ms: TARGET_DISPATCH_P99_MS,
-        cores: TARGET_CORES,
-        appliesTo: 'dispatch: the steady launch phase; CPU: the heartbeat-only phase; the rest in brackets',
-      },
+      launchesPerSecond: LAUNCHES_PER_SECOND,
+      launchesPerRound: LAUNCHES_PER_ROUND,
+      rounds: ROUNDS,
+      machineCores: cpus().length,
+      target: { dispatchP99Ms: TARGET_DISPATCH_P99_MS, atAgents: TARGET_AGENTS },
+      builds,
+      rows,
     };
-    const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
-    const phaseRows = (p: LaunchPhase, target: boolean) => [
-      {
-        phase: `+ ${p.launchesPerSecond} launches/s (${p.seconds} s)`,
-        figure: 'backend CPU (cores)',
-        value: p.backendCores,
-        target: `(< ${TARGET_CORES}: ${met(p.backendCores < TARGET_CORES)})`,
-      },
-      {
-        phase: '',
-        figure: 'backend RSS / peak (MB)',
-        value: `${p.backendRssMb} / ${p.backendPeakRssMb}`,
-        target: '',
-      },
-      {
-        phase: '',
-        figure: `dispatch p50 / p99 (ms), n=${p.launches} on ${p.distinctAgents} agents`,
-        value: `${p.dispatchP50Ms} / ${p.dispatchP99Ms}`,
-        target: target
-          ? `p99 < ${TARGET_DISPATCH_P99_MS}: ${met(p.dispatchP99Ms < TARGET_DISPATCH_P99_MS)}`
-          : `(p99 < ${TARGET_DISPATCH_P99_MS}: ${met(p.dispatchP99Ms < TARGET_DISPATCH_P99_MS)})`,
-      },
-      { phase: '', figure: 'dispatch max (ms)', value: p.dispatchMaxMs, target: '' },
-      {
-        phase: '',
-        figure: 'POST answered p50 / p99 (ms)',
-        value: `${p.postP50Ms} / ${p.postP99Ms}`,
-        target: '',
-      },
-      { phase: '', figure: MACHINE, value: p.machineCores, target: '' },
-    ];
-    console.log(
-      `\nFan-in: ${agents.length} simulated agents heartbeating every ${HEARTBEAT_SECONDS} s, control plane on PGlite`,
-    );
-    console.log(
-      table([
-        {
-          phase: `heartbeats only (${result.idle.seconds} s)`,
-          figure: 'backend CPU (cores)',
-          value: result.idle.backendCores,
-          target: `< ${TARGET_CORES}: ${met(idle.cores < TARGET_CORES)}`,
-        },
-        {
-          phase: '',
-          figure: 'backend RSS / peak (MB)',
-          value: `${result.idle.backendRssMb} / ${result.idle.backendPeakRssMb}`,
-          target: '',
-        },
-        { phase: '', figure: 'heartbeats handled / s', value: result.idle.heartbeatsPerSecond, target: '' },
-        { phase: '', figure: MACHINE, value: result.idle.machineCores, target: '' },
-        ...phaseRows(steady, true),
-        ...phaseRows(stress, false),
-      ]),
-    );
-    return result;
   } finally {
-    await Promise.all(agents.map((a) => a.close()));
-    await backend.stop();
+    await Promise.all(fleets.map((f) => f.stop()));
   }
 }

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { waitForUrl } from '../../tests/support/stack-process';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** Another build of the control plane (say, of the commit before a change) for an A/B run. */
-const ENTRY = process.env.BENCH_BACKEND_ENTRY ?? join(ROOT, 'out/server/backend.js');
+/** This build of the control plane, or another one named by BENCH_BACKEND_ENTRY. */
+export const BACKEND_ENTRY = process.env.BENCH_BACKEND_ENTRY ?? join(ROOT, 'out/server/backend.js');
 
 export interface BackendProcess {
   url: string;
@@ -21,11 +21,15 @@ export interface BackendProcess {
  * The built control plane (`out/server/backend.js`) in its own process on a free loopback port,
  * so the CPU and memory read from /proc are the backend's alone.
  */
-export async function startBackendProcess(env: Record<string, string>): Promise<BackendProcess> {
+export async function startBackendProcess(
+  env: Record<string, string>,
+  /** Another build to run, e.g. the commit before a change, side by side with this one. */
+  entry = BACKEND_ENTRY,
+): Promise<BackendProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ss-bench-'));
   // e.g. BENCH_BACKEND_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the backend under load.
   const nodeArgs = (process.env.BENCH_BACKEND_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, ENTRY, '--port', '0', '--host', '127.0.0.1'], {
+  const child = spawn(process.execPath, [...nodeArgs, entry, '--port', '0', '--host', '127.0.0.1'], {
     env: {
       ...process.env,
       STREAMSPACE_DATA_DIR: dataDir,

@@ -1,5 +1,5 @@
 import { ProtocolAgent, type ProtocolAgentOptions } from '../../tests/support/protocol-agent';
-import { type SignedIn, signIn } from './api';
+import type { SignedIn } from './api';
 
 /** Runs `work` over `items` with at most `limit` in flight, keeping results in order. */
 export async function inBatches<T, R>(
@@ -17,16 +17,6 @@ export async function inBatches<T, R>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-
-/** Plain users made through the admin API, each signed in with its own client. */
-export async function createUsers(admin: SignedIn, names: readonly string[]): Promise<SignedIn[]> {
-  // scrypt makes each of these ~100 ms of CPU; a few at once keeps both cores busy without queueing.
-  return inBatches(names, 4, async (username) => {
-    const password = `${username}-bench-password`;
-    await admin.api.createUser({ body: { username, password, role: 'user' } });
-    return signIn(admin.baseUrl, username, password);
-  });
 }
 
 export async function createAgents(

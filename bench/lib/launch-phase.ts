@@ -31,6 +31,9 @@ export interface LaunchPhase {
   benchCores: number;
   /** How late the benchmark's own event loop ran, which would inflate every latency it measures. */
   benchLoopDelayP99Ms: number;
+  /** Every launch's figures, to pool over rounds. */
+  dispatchMs: number[];
+  postMs: number[];
 }
 
 /**
@@ -96,5 +99,7 @@ export async function launchPhase(
     machineCores: round(usage.machineCores, 2),
     benchCores: round(usage.benchCores, 2),
     benchLoopDelayP99Ms: round(loopDelay.percentile(99) / 1e6, 1),
+    dispatchMs: dispatch,
+    postMs: post,
   };
 }

@@ -2,8 +2,9 @@ import type { Opener } from './conn';
 import { cpuSeconds } from './proc-stats';
 import { bulk, concurrentBulk, concurrentLatency, latency, quietAmongBusy } from './workloads';
 
-export type PathName = 'direct' | 'websockify' | 'streamspace';
-export const PATHS: readonly PathName[] = ['direct', 'websockify', 'streamspace'];
+/** remote: viewer → backend → tunnel → agent → server; local: viewer → local stack → server. */
+export type PathName = 'direct' | 'websockify' | 'remote' | 'local';
+export const PATHS: readonly PathName[] = ['direct', 'websockify', 'remote', 'local'];
 
 export interface RoundConfig {
   rounds: number;
@@ -74,11 +75,7 @@ export async function runRounds(
   config: RoundConfig,
   progress: (line: string) => void,
 ): Promise<Record<PathName, PathSamples>> {
-  const out: Record<PathName, PathSamples> = {
-    direct: emptySamples(),
-    websockify: emptySamples(),
-    streamspace: emptySamples(),
-  };
+  const out = Object.fromEntries(PATHS.map((p) => [p, emptySamples()])) as Record<PathName, PathSamples>;
   // Warm-up: JIT, connection pools and TCP autotuning, for every path, not counted.
   for (const path of PATHS) {
     await bulk(openers[path], config.bulkBytes / 4);

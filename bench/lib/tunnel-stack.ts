@@ -18,12 +18,18 @@ const PROFILE = process.env.BENCH_TUNNEL_PROFILE
 export interface TunnelStack {
   sinkPort: number;
   backendPort: number;
+  /** The local stack's port (its backend and in-process agent are one process). */
+  localPort: number;
   backend: Child;
   agent: Child;
+  localStack: Child;
   websockify: Child;
   direct: Opener;
   websockifyPath: Opener;
-  streamspace: Opener;
+  /** Viewer → backend → (tunnel) → agent → server: a remote agent's path. */
+  remote: Opener;
+  /** Viewer → local stack → server: one hop, as in the desktop's local mode. */
+  local: Opener;
   stop(): Promise<void>;
 }
 
@@ -56,14 +62,20 @@ async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
 }
 
 /**
- * The three paths to one sink server: direct TCP; Debian's websockify; and StreamSpace's own, with
- * the control plane (out/server/backend.js) and a real agent process in separate processes, the
- * agent's runtime answering every stream with a connection to the sink. `relayEnv` goes to the
- * backend and the agent, for A/B runs of their settings.
+ * The four paths to one sink server: direct TCP; Debian's websockify; StreamSpace with a remote
+ * agent, the control plane (bench/backend-entry.ts) and a real agent process in separate
+ * processes; and the local stack, backend and agent in one process. Both runtimes answer every
+ * stream with a connection to the sink. `relayEnv` goes to the backend, the agent and the local
+ * stack, for A/B runs of their settings.
  */
 export async function startTunnelStack(relayEnv: Record<string, string> = {}): Promise<TunnelStack> {
   const started: Child[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'ss-bench-tunnel-'));
+  const cleanupDirs = [dataDir];
+  const stop = async () => {
+    for (const child of started.reverse()) await child.stop();
+    for (const dir of cleanupDirs) rmSync(dir, { recursive: true, force: true });
+  };
   try {
     const sink = await startChild(process.execPath, [...TSX, join(ROOT, 'bench/sink-process.ts')], {
       ready: /listening (\d+)/,
@@ -73,7 +85,8 @@ export async function startTunnelStack(relayEnv: Record<string, string> = {}): P
 
     const backend = await startChild(
       process.execPath,
-      [...PROFILE, join(ROOT, 'out/server/backend.js'), '--port', '0', '--host', '127.0.0.1'],
+      // backend/main.ts as out/server/backend.js runs it, and answering for its relays' peak.
+      [...PROFILE, ...TSX, join(ROOT, 'bench/backend-entry.ts'), '--port', '0', '--host', '127.0.0.1'],
       {
         env: {
           ...relayEnv,
@@ -97,6 +110,7 @@ export async function startTunnelStack(relayEnv: Record<string, string> = {}): P
       [...PROFILE, ...TSX, join(ROOT, 'bench/agent-process.ts')],
       {
         env: {
+          ...relayEnv,
           BENCH_SINK_PORT: String(sinkPort),
           STREAMSPACE_URL: url,
           STREAMSPACE_AGENT_ID: created.agent.id,
@@ -109,6 +123,28 @@ export async function startTunnelStack(relayEnv: Record<string, string> = {}): P
     started.push(agent.child);
     const session = await launchRunning(admin.api, 'xterm');
 
+    const localDir = mkdtempSync(join(tmpdir(), 'ss-bench-local-'));
+    cleanupDirs.push(localDir);
+    const localStack = await startChild(
+      process.execPath,
+      [...PROFILE, ...TSX, join(ROOT, 'bench/stack-process.ts')],
+      {
+        env: {
+          ...relayEnv,
+          BENCH_SINK_PORT: String(sinkPort),
+          STREAMSPACE_DATA_DIR: localDir,
+          STREAMSPACE_ADMIN_PASSWORD: PASSWORD,
+          LOG_LEVEL: 'warn',
+        },
+        ready: /stack at (http:\/\/\S+)/,
+        timeoutMs: 60_000,
+      },
+    );
+    started.push(localStack.child);
+    const localUrl = localStack.match[1] as string;
+    const localAdmin = await signIn(localUrl, 'admin', PASSWORD);
+    const localSession = await launchRunning(localAdmin.api, 'xterm');
+
     const wsPort = await freePort();
     const websockify = await startChild('websockify', [`127.0.0.1:${wsPort}`, `127.0.0.1:${sinkPort}`], {
       ready: /Listen|proxying/i,
@@ -119,22 +155,19 @@ export async function startTunnelStack(relayEnv: Record<string, string> = {}): P
     return {
       sinkPort,
       backendPort: Number(new URL(url).port),
+      localPort: Number(new URL(localUrl).port),
       backend: backend.child,
       agent: agent.child,
+      localStack: localStack.child,
       websockify: websockify.child,
       direct: () => tcpConn(sinkPort),
       websockifyPath: () => wsConn(`ws://127.0.0.1:${wsPort}/`, ['binary']),
-      streamspace: async () => {
-        return wsConn((await viewer(admin, session.name)).url);
-      },
-      async stop() {
-        for (const child of started.reverse()) await child.stop();
-        rmSync(dataDir, { recursive: true, force: true });
-      },
+      remote: async () => wsConn((await viewer(admin, session.name)).url),
+      local: async () => wsConn((await viewer(localAdmin, localSession.name)).url),
+      stop,
     };
   } catch (error) {
-    for (const child of started.reverse()) await child.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await stop();
     throw error;
   }
 }

@@ -67,13 +67,14 @@ export function summarise(s: PathSamples): PathFigures {
   };
 }
 
+/** One StreamSpace path against websockify and against a direct connection, from the same rounds. */
 export interface Ratios {
   throughputVsWebsockify: number;
   throughputVsDirect: number;
+  /** Each relay process's CPU per GB over websockify's (its one process, forks included). */
+  cpuPerGBVsWebsockify: Record<string, number>;
   addedLatencyP50Ms: number;
   addedLatencyP99Ms: number;
-  websockifyAddedLatencyP50Ms: number;
-  websockifyAddedLatencyP99Ms: number;
   concurrentThroughputVsWebsockify: number;
   concurrentThroughputVsDirect: number;
   concurrentAddedLatencyP50Ms: number;
@@ -82,20 +83,38 @@ export interface Ratios {
   quietLatencyP99VsWebsockify: number;
 }
 
-export function ratios(f: Record<PathName, PathFigures>): Ratios {
-  const { direct: d, websockify: w, streamspace: s } = f;
+export interface AllRatios {
+  remote: Ratios;
+  local: Ratios;
+  websockifyAddedLatencyP50Ms: number;
+  websockifyAddedLatencyP99Ms: number;
+}
+
+function ratiosOf(s: PathFigures, d: PathFigures, w: PathFigures): Ratios {
+  const websockifyCpu = w.cpuSecondsPerGB.websockify ?? Number.NaN;
   return {
     throughputVsWebsockify: round(s.throughputMBps / w.throughputMBps, 2),
     throughputVsDirect: round(s.throughputMBps / d.throughputMBps, 2),
+    cpuPerGBVsWebsockify: Object.fromEntries(
+      Object.entries(s.cpuSecondsPerGB).map(([name, sec]) => [name, round(sec / websockifyCpu, 2)]),
+    ),
     addedLatencyP50Ms: round(s.latencyP50Ms - d.latencyP50Ms, 3),
     addedLatencyP99Ms: round(s.latencyP99Ms - d.latencyP99Ms, 3),
-    websockifyAddedLatencyP50Ms: round(w.latencyP50Ms - d.latencyP50Ms, 3),
-    websockifyAddedLatencyP99Ms: round(w.latencyP99Ms - d.latencyP99Ms, 3),
     concurrentThroughputVsWebsockify: round(s.concurrent.aggregateMBps / w.concurrent.aggregateMBps, 2),
     concurrentThroughputVsDirect: round(s.concurrent.aggregateMBps / d.concurrent.aggregateMBps, 2),
     concurrentAddedLatencyP50Ms: round(s.concurrent.latencyP50Ms - d.concurrent.latencyP50Ms, 3),
     concurrentAddedLatencyP99Ms: round(s.concurrent.latencyP99Ms - d.concurrent.latencyP99Ms, 3),
     quietAddedLatencyP99Ms: round(s.concurrent.quietLatencyP99Ms - d.concurrent.quietLatencyP99Ms, 3),
     quietLatencyP99VsWebsockify: round(s.concurrent.quietLatencyP99Ms / w.concurrent.quietLatencyP99Ms, 2),
+  };
+}
+
+export function ratios(f: Record<PathName, PathFigures>): AllRatios {
+  const { direct: d, websockify: w } = f;
+  return {
+    remote: ratiosOf(f.remote, d, w),
+    local: ratiosOf(f.local, d, w),
+    websockifyAddedLatencyP50Ms: round(w.latencyP50Ms - d.latencyP50Ms, 3),
+    websockifyAddedLatencyP99Ms: round(w.latencyP99Ms - d.latencyP99Ms, 3),
   };
 }
