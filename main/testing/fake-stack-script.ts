@@ -1,3 +1,5 @@
+import { apiPath, routes } from '../../protocol';
+
 // A stand-in for out/server/serve.js: takes its config from the message channel as serve.js does,
 // records how it was started, then behaves as FAKE_MODE says.
 export const FAKE_STACK = `
@@ -46,7 +48,7 @@ process.once('message', (config) => {
     if (challenge && mode !== 'no-proof') {
       res.setHeader('x-streamspace-launch-proof', createHmac('sha256', config.secret).update(challenge).digest('base64url'));
     }
-    if (req.url !== '/api/v1/readyz') { res.writeHead(404); res.end(); return; }
+    if (req.url !== '${apiPath(routes.readyz)}') { res.writeHead(404); res.end(); return; }
     if (mode === 'die-after-ready' && n === 1 && challenge) setTimeout(() => process.exit(7), 200);
     const ready = mode !== 'never-ready';
     res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiPath, routes } from '../../protocol';
 import { type BareBackend, rawRequest, startBareBackend, upgradeHeaders } from '../support/bare-backend';
 
 const MISDIRECTED = {
@@ -6,11 +7,11 @@ const MISDIRECTED = {
 };
 
 async function healthz(b: BareBackend, host: string) {
-  return rawRequest(b.port, { path: '/api/v1/healthz', headers: { Host: host } });
+  return rawRequest(b.port, { path: apiPath(routes.healthz), headers: { Host: host } });
 }
 
 async function eventsUpgrade(b: BareBackend, host: string) {
-  return rawRequest(b.port, { path: '/api/v1/events', headers: upgradeHeaders(host) });
+  return rawRequest(b.port, { path: apiPath('/events'), headers: upgradeHeaders(host) });
 }
 
 describe('host check on loopback (the default)', () => {
@@ -41,12 +42,12 @@ describe('host check on loopback (the default)', () => {
     const withOrigin = (path: string, origin: string) =>
       rawRequest(b.port, { path, headers: { ...upgradeHeaders(host), Origin: origin } });
     for (const path of [
-      '/api/v1/events',
-      '/api/v1/sessions/admin-xterm-0123abcd/vnc?ticket=0123456789abcdef01',
+      apiPath('/events'),
+      `${apiPath('/sessions/admin-xterm-0123abcd/vnc')}?ticket=0123456789abcdef01`,
     ]) {
       expect((await withOrigin(path, 'https://evil.example')).status, path).toBe(403);
     }
-    expect((await withOrigin('/api/v1/events', `http://${host}`)).status).toBe(101);
+    expect((await withOrigin(apiPath('/events'), `http://${host}`)).status).toBe(101);
   });
 
   it('refuses a WebSocket upgrade to /events with a foreign Host, and takes one with ours', async () => {
@@ -62,7 +63,7 @@ describe('host check on loopback (the default)', () => {
     b.cp.database.ping = () => Promise.reject(new Error(secret));
     try {
       const res = await rawRequest(b.port, {
-        path: '/api/v1/readyz',
+        path: apiPath(routes.readyz),
         headers: { Host: `127.0.0.1:${b.port}` },
       });
       expect(res.status).toBe(503);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { apiPath, routes } from '../../protocol';
 import { ADMIN_PASSWORD } from '../support/backend';
 import { type BareBackend, rawRequest, startBareBackend } from '../support/bare-backend';
 
@@ -96,7 +97,7 @@ describe('login limiter with the default settings (no trusted proxy)', slow, () 
     ]) {
       const res = await rawRequest(b.port, {
         method: 'POST',
-        path: '/api/v1/auth/login',
+        path: apiPath(routes.login),
         headers: { Host: `127.0.0.1:${b.port}`, 'Content-Type': type },
         body,
       });
@@ -107,14 +108,14 @@ describe('login limiter with the default settings (no trusted proxy)', slow, () 
     }
     const noType = await rawRequest(b.port, {
       method: 'POST',
-      path: '/api/v1/auth/login',
+      path: apiPath(routes.login),
       headers: { Host: `127.0.0.1:${b.port}` },
       body,
     });
     expect(noType.status).toBe(415);
     const json = await rawRequest(b.port, {
       method: 'POST',
-      path: '/api/v1/auth/login',
+      path: apiPath(routes.login),
       headers: { Host: `127.0.0.1:${b.port}`, 'Content-Type': 'application/json; charset=utf-8' },
       body,
     });
@@ -122,7 +123,7 @@ describe('login limiter with the default settings (no trusted proxy)', slow, () 
     // A POST without a body needs no type: it reaches the route, which asks for a token.
     const empty = await rawRequest(b.port, {
       method: 'POST',
-      path: '/api/v1/sessions/x/hibernate',
+      path: apiPath(routes.hibernateSession, { name: 'x' }),
       headers: { Host: `127.0.0.1:${b.port}`, 'Content-Length': '0' },
     });
     expect(empty.status).toBe(401);
