@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Cleanups, peak, sendsPerTurn, until, wsPair } from '../tests/support/ws-streams';
+import { type Cleanups, peak, sendsPerTurn, tcpServer, until, wsPair } from '../tests/support/ws-streams';
 import { pipeTunnel, TUNNEL_HIGH_WATER_MARK, TUNNEL_TURN_BYTES } from './tunnel';
 
 const cleanups: Cleanups = [];
@@ -11,24 +11,6 @@ const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** A TCP server standing in for the VNC server; `onSocket` decides what it does. */
-async function tcpServer(onSocket: (socket: Socket) => void): Promise<number> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    onSocket(socket);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  cleanups.push(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  return (server.address() as AddressInfo).port;
-}
 
 /**
  * The backend's end of a tunnel (a ws server) and the agent's end (a ws client piped to a TCP
@@ -50,7 +32,7 @@ function sha256(chunks: Buffer[]): string {
 
 describe('pipeTunnel', () => {
   it('carries bytes intact both ways', async () => {
-    const port = await tcpServer((socket) => socket.pipe(socket));
+    const port = await tcpServer(cleanups, (socket) => socket.pipe(socket));
     const { backend, tunnel } = await tunnelTo(port);
     const sent = Array.from({ length: 64 }, (_, i) => randomBytes(1 + i * 997));
     const received: Buffer[] = [];
@@ -64,7 +46,7 @@ describe('pipeTunnel', () => {
 
   it('closes the WebSocket when the VNC server hangs up, and the socket when the WebSocket closes', async () => {
     const serverSockets: Socket[] = [];
-    const port = await tcpServer((socket) => serverSockets.push(socket));
+    const port = await tcpServer(cleanups, (socket) => serverSockets.push(socket));
     const first = await tunnelTo(port);
     await until(() => serverSockets.length === 1);
     const closedBackend = once(first.backend, 'close');
@@ -82,7 +64,7 @@ describe('pipeTunnel', () => {
   });
 
   it('refuses text frames', async () => {
-    const port = await tcpServer(() => {});
+    const port = await tcpServer(cleanups, () => {});
     const { backend, tunnel } = await tunnelTo(port);
     const closedBackend = once(backend, 'close');
     backend.send('hello');
@@ -95,7 +77,7 @@ describe('pipeTunnel', () => {
     const total = 48 * 1024 * 1024;
     const block = randomBytes(64 * 1024);
     let written = 0;
-    const port = await tcpServer((socket) => {
+    const port = await tcpServer(cleanups, (socket) => {
       const pump = () => {
         while (written < total) {
           written += block.length;
@@ -126,7 +108,7 @@ describe('pipeTunnel', () => {
     const total = 32 * 1024 * 1024;
     const chunks: Buffer[] = [];
     let serverSocket: Socket | null = null;
-    const port = await tcpServer((socket) => {
+    const port = await tcpServer(cleanups, (socket) => {
       serverSocket = socket;
       socket.pause();
       socket.on('data', (chunk: Buffer) => chunks.push(chunk));

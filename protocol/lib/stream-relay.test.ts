@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Cleanups, until, wsPair } from '../../tests/support/ws-streams';
+import { type Cleanups, tcpServer, until, wsPair } from '../../tests/support/ws-streams';
 import { createRelayReader, relayStream } from './stream-relay';
 
 const cleanups: Cleanups = [];
@@ -11,24 +11,6 @@ const LIMIT = 256 * 1024;
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** A TCP server standing in for the VNC server; `onSocket` decides what it does. */
-async function tcpServer(onSocket: (socket: Socket) => void): Promise<number> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    onSocket(socket);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  cleanups.push(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  return (server.address() as AddressInfo).port;
-}
 
 /** A source that writes as fast as the socket takes it, `total` bytes, with a running digest. */
 function flood(total: number) {
@@ -64,7 +46,7 @@ describe.each([
   ['with a stream that emits data', false],
 ])('relayStream %s', (_name, withReader) => {
   it('carries bytes intact both ways', async () => {
-    const port = await tcpServer((socket) => socket.pipe(socket));
+    const port = await tcpServer(cleanups, (socket) => socket.pipe(socket));
     const { relay, viewer } = await relayTo(port, withReader);
     const sent = Array.from({ length: 64 }, (_, i) => randomBytes(1 + i * 997));
     const received: Buffer[] = [];
@@ -81,7 +63,7 @@ describe.each([
     const sources = Array.from({ length: 10 }, () => flood(total));
     const streams = await Promise.all(
       sources.map(async (source) => {
-        const port = await tcpServer(source.onSocket);
+        const port = await tcpServer(cleanups, source.onSocket);
         const stream = await relayTo(port, withReader);
         const got = { bytes: 0, hash: createHash('sha256') };
         stream.viewer.on('message', (data: Buffer) => {
@@ -118,7 +100,7 @@ describe.each([
   }, 90_000);
 
   it('delivers what the server said before the relay was there', async () => {
-    const port = await tcpServer((socket) => socket.write('RFB 003.008\n'));
+    const port = await tcpServer(cleanups, (socket) => socket.write('RFB 003.008\n'));
     const { server, client: viewer } = await wsPair(cleanups);
     const reader = withReader ? createRelayReader() : undefined;
     const socket = connect({ host: '127.0.0.1', port, onread: reader?.onread });
@@ -131,7 +113,7 @@ describe.each([
   });
 
   it('closes the WebSocket with the failure code and the reason when the stream fails', async () => {
-    const port = await tcpServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
+    const port = await tcpServer(cleanups, (socket) => socket.once('data', () => socket.resetAndDestroy()));
     const { relay, viewer } = await relayTo(port, withReader);
     const closed = once(viewer, 'close');
     viewer.send(Buffer.from('key event'));
@@ -143,7 +125,7 @@ describe.each([
 
   it('ends the stream when the viewer leaves, and the viewer with 1000 when the server hangs up', async () => {
     let serverSide: Socket | null = null;
-    const port = await tcpServer((socket) => {
+    const port = await tcpServer(cleanups, (socket) => {
       serverSide = socket;
     });
     const first = await relayTo(port, withReader);

@@ -1,7 +1,7 @@
 // Helpers for the stream tests of the agent's tunnel and the backend's relay: both move bytes
 // between WebSockets, under backpressure and a share of each event-loop turn.
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 
 export type Cleanups = (() => Promise<void> | void)[];
@@ -21,6 +21,24 @@ export async function wsPair(cleanups: Cleanups): Promise<{ server: WebSocket; c
   });
   await once(client, 'open');
   return { server: await accepted, client };
+}
+
+/** A TCP server standing in for the VNC server; `onSocket` decides what it does. Its port. */
+export async function tcpServer(cleanups: Cleanups, onSocket: (socket: Socket) => void): Promise<number> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    onSocket(socket);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanups.push(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return (server.address() as AddressInfo).port;
 }
 
 export async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
