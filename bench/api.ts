@@ -125,6 +125,18 @@ function connectionsOf(fleet: ListFleet): RawHttpClient[] {
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+const emptySamples = (): Samples => ({
+  latencies: [],
+  roundP99: [],
+  cpuSeconds: 0,
+  seconds: 0,
+  rss: 0,
+  machine: [],
+  other: [],
+  clientDelay: [],
+  bytes: 0,
+});
+
 /** Warms each build up, then runs the rounds, alternating the order of the builds. */
 async function measure(fleets: ListFleet[], list: ListKind, size: number): Promise<Row[]> {
   const bytesPerAnswer = ((LISTS[list].admin ? size : ROWS_PER_USER) * 380) / (LISTS[list].gzip ? 8 : 1);
@@ -135,28 +147,8 @@ async function measure(fleets: ListFleet[], list: ListKind, size: number): Promi
   const samples = new Map<ListFleet, Samples>();
   for (const f of fleets) {
     // JIT, the cached lists and kept-alive sockets; not counted.
-    await measureRound(f, list, size, 3, true, {
-      latencies: [],
-      roundP99: [],
-      cpuSeconds: 0,
-      seconds: 0,
-      rss: 0,
-      machine: [],
-      other: [],
-      clientDelay: [],
-      bytes: 0,
-    });
-    samples.set(f, {
-      latencies: [],
-      roundP99: [],
-      cpuSeconds: 0,
-      seconds: 0,
-      rss: 0,
-      machine: [],
-      other: [],
-      clientDelay: [],
-      bytes: 0,
-    });
+    await measureRound(f, list, size, 3, true, emptySamples());
+    samples.set(f, emptySamples());
   }
   for (let r = 0; r < ROUNDS; r++) {
     for (const f of inRoundOrder(fleets, r))
