@@ -16,10 +16,34 @@ export const KubernetesSection = z.strictObject({
   env: EnvMap.default({}),
 });
 
+/** A path inside the session's home: relative, no `..`, `.` or empty segments. */
+export const HomeRelativePath = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(
+    /^[A-Za-z0-9_.][A-Za-z0-9_.+-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.+-]*)*$/,
+    'a relative path like dir/file.js',
+  )
+  .refine((path) => !path.split('/').some((part) => part === '..' || part === '.'), 'no . or .. segments');
+
 export const LocalSection = z.strictObject({
   /** argv of the app started on the session's display; `{home}` expands to the session's scratch dir. */
   command: z.array(z.string().min(1).max(4096)).min(1).max(64),
   env: EnvMap.default({}),
+  /**
+   * Whether the agent runs a minimal window manager on the display that keeps the app maximised
+   * as the display resizes. Unset means yes; a full desktop that brings its own sets false.
+   */
+  windowManager: z.boolean().optional(),
+  /**
+   * Files written into the session's home before the app starts, by path relative to it (a
+   * browser's profile prefs, say). Rewritten on every launch, also into a persistent home.
+   */
+  files: z
+    .record(HomeRelativePath, z.string().max(65_536))
+    .refine((files) => Object.keys(files).length <= 16, 'at most 16 files')
+    .optional(),
 });
 
 /** The YAML file format in resources/templates/ and the user's template folder. */

@@ -4,7 +4,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { SessionSpec } from '../../../protocol';
-import { buildAppEnv, buildXvncEnv, expandHome } from './app-command';
+import { type AppEnvInput, buildAppEnv, buildXvncEnv, expandHome } from './app-command';
 import { exited, readDisplayNumber, spawned } from './child-io';
 import { readLogTail, withLog } from './diagnostics';
 import { type SessionPaths, VNC_SOCKET } from './layout';
@@ -17,7 +17,9 @@ import {
 } from './local-session';
 import { waitForRfb } from './rfb-probe';
 import { writeStateFile } from './state-file';
+import { writeTemplateFiles } from './template-files';
 import { writeVncPasswordFile } from './vnc-password';
+import { wantsWindowManager, windowManagerArgv } from './window-manager';
 import { writeXauthority } from './xauthority';
 import { buildXvncArgs } from './xvnc-args';
 
@@ -28,6 +30,8 @@ export interface LaunchSettings {
   geometry?: string;
   depth?: number;
   env?: Readonly<Record<string, string | undefined>>;
+  /** The window manager run for single-app sessions; matchbox-window-manager from PATH by default. */
+  windowManagerPath?: string;
 }
 
 /** What a launch needs from the runtime that owns the session. */
@@ -63,12 +67,13 @@ export async function launchSession(
   const session = xvnc.session;
   startAbort.signal.throwIfAborted();
 
+  const display = { display: xvnc.display, home, xauthority: paths.xauthorityFile };
+  if (wantsWindowManager(local)) await startWindowManager(host, session, display);
+  startAbort.signal.throwIfAborted();
+  if (local.files) await writeTemplateFiles(home, local.files);
+
   const argv = expandHome(local.command, home);
-  const env = buildAppEnv(
-    host.settings.env ?? process.env,
-    { display: xvnc.display, home, xauthority: paths.xauthorityFile },
-    local.env,
-  );
+  const env = buildAppEnv(host.settings.env ?? process.env, display, local.env);
   const app = spawnLogged(argv, paths.appLog, { cwd: home, env });
   session.children.app = app;
   host.watchExit(session, 'app');
@@ -83,6 +88,43 @@ export async function launchSession(
   await saveSessionState(session, 'running');
   host.log.info({ session: spec.name, display: xvnc.display }, 'session running');
   return session;
+}
+
+/**
+ * Starts the window manager on the display, before the app (matchbox also takes over windows
+ * mapped before it). Without one the session still works, its app at its own size: a warning,
+ * not a failed start.
+ */
+async function startWindowManager(
+  host: LaunchHost,
+  session: LocalSession,
+  display: AppEnvInput,
+): Promise<void> {
+  const argv = windowManagerArgv(host.settings.windowManagerPath);
+  const env = buildAppEnv(host.settings.env ?? process.env, display, {});
+  const wm = spawnLogged(argv, session.paths.wmLog, { cwd: display.home, env });
+  try {
+    await spawned(wm);
+  } catch (error) {
+    host.log.warn(
+      { session: session.file.name, windowManager: argv[0], reason: (error as Error).message },
+      'no window manager: the app keeps its own size instead of following the display; install matchbox-window-manager',
+    );
+    return;
+  }
+  session.children.wm = wm;
+  host.watchExit(session, 'wm');
+  try {
+    session.file.wm = await recordProcess(wm);
+  } catch (error) {
+    // It died at once; its exit is logged, and the app runs without it.
+    host.log.warn(
+      { session: session.file.name, reason: (error as Error).message },
+      'window manager did not stay up',
+    );
+    return;
+  }
+  await writeStateFile(session.paths.stateFile, session.file);
 }
 
 /** The session's 0700 folder (and home, when given) with its VNC password file and X authority. */

@@ -10,6 +10,7 @@ export interface SessionPaths {
   vncSocket: string;
   xvncLog: string;
   appLog: string;
+  wmLog: string;
   scratchHome: string;
 }
 
@@ -33,6 +34,7 @@ export function sessionPaths(stateDir: string, name: string): SessionPaths {
     vncSocket: join(dir, VNC_SOCKET),
     xvncLog: join(dir, 'xvnc.log'),
     appLog: join(dir, 'app.log'),
+    wmLog: join(dir, 'wm.log'),
     scratchHome: join(dir, 'home'),
   };
 }

@@ -107,7 +107,7 @@ describe('LocalRuntime (real Xvnc)', () => {
     // The app is on the session's display, which only the session's cookie opens.
     const xauthority = paths.xauthorityFile;
     const tree = await waitFor(async () => {
-      const { stdout } = await run('xwininfo', ['-root', '-children', '-display', `:${display}`], {
+      const { stdout } = await run('xwininfo', ['-root', '-tree', '-display', `:${display}`], {
         env: { PATH: process.env.PATH, XAUTHORITY: xauthority },
       });
       return stdout.includes(paths.scratchHome) && stdout;
@@ -216,6 +216,71 @@ describe('LocalRuntime (real Xvnc)', () => {
     await waitFor(async () => (await processesMentioning(stateDir)).length === 0);
     expect(await local.status(name)).toBeNull();
     expect(await local.stop(name)).toBe('terminated');
+  });
+
+  it('ends the session as terminated when the app quits with code 0, also while it starts', async () => {
+    const local = runtime();
+    const name = 'alice-quits-0000e0e0';
+    const paths = sessionPaths(stateDir, name);
+    expect(await local.start(spec(name, ['sh', '-c', 'sleep 1; exit 0', '{home}']))).toBe('running');
+    const ended = await waitFor(async () =>
+      events.find((e) => e.name === name && e.state !== 'running' && e.state !== 'starting'),
+    );
+    expect(ended).toEqual({ name, state: 'terminated', message: 'the app quit' });
+    await waitFor(async () => (await processesMentioning(stateDir)).length === 0);
+    await expect(stat(paths.dir)).rejects.toThrow(/ENOENT/);
+    expect(await local.status(name)).toBeNull();
+
+    // Done before its display answered: the start itself says terminated, and nothing is left.
+    const quick = 'alice-quits-0000e0e1';
+    expect(await local.start(spec(quick, ['sh', '-c', 'exit 0', '{home}']))).toMatch(
+      /^(terminated|running)$/,
+    );
+    await waitFor(async () => events.some((e) => e.name === quick && e.state === 'terminated'));
+    expect(events.filter((e) => e.name === quick).map((e) => e.state)).not.toContain('failed');
+    await waitFor(async () => (await processesMentioning(stateDir)).length === 0);
+    expect(await local.list()).toEqual([]);
+  });
+
+  it('runs the window manager before the app and ends it with the session', async () => {
+    const local = runtime();
+    const name = 'alice-xclock-0000abab';
+    await local.start(spec(name, xclock()));
+    const read = await readStateFile(sessionPaths(stateDir, name).stateFile);
+    if (!read.ok) throw new Error(read.message);
+    const wm = read.data.wm;
+    expect(wm).toBeTruthy();
+    expect((await readFile(`/proc/${wm!.pid}/cmdline`, 'utf8')).split('\0')[0]).toBe(
+      'matchbox-window-manager',
+    );
+    expect(await local.hibernate(name)).toBe('hibernated');
+    expect((await readProcStat(wm!.pid))?.state).toBe('T');
+    expect(await local.stop(name)).toBe('terminated');
+    expect(await readProcStat(wm!.pid).then((s) => s === null || s.state === 'Z')).toBe(true);
+  });
+
+  it('runs the app without a window manager when none is installed, or the template has its own', async () => {
+    const lines: string[] = [];
+    const local = runtime({
+      windowManagerPath: '/nonexistent/matchbox-window-manager',
+      logger: pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) }),
+    });
+    const name = 'alice-xclock-0000acac';
+    expect(await local.start(spec(name, xclock()))).toBe('running');
+    const read = await readStateFile(sessionPaths(stateDir, name).stateFile);
+    expect(read.ok && read.data.wm).toBeFalsy();
+    expect(lines.join('\n')).toMatch(/no window manager.*install matchbox-window-manager/);
+    await local.stop(name);
+
+    const own = 'alice-desktop-0000adad';
+    const command = xclock();
+    const withWm = runtime();
+    expect(
+      await withWm.start(spec(own, command, { local: { command, env: {}, windowManager: false } })),
+    ).toBe('running');
+    const desktop = await readStateFile(sessionPaths(stateDir, own).stateFile);
+    expect(desktop.ok && desktop.data.wm).toBeFalsy();
+    await withWm.stop(own);
   });
 
   it('reports failed when Xvnc dies, and stops the app', async () => {

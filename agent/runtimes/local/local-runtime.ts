@@ -16,7 +16,14 @@ import { removeStaleDisplayFiles } from './display-files';
 import { type LaunchHost, type LaunchSettings, launchSession } from './launch';
 import { persistentHomeDir, sessionPaths } from './layout';
 import { findLeftoverSessions, isIntact } from './leftovers';
-import { type LocalSession, PART_LABEL, type Part, saveSessionState, sessionLeaders } from './local-session';
+import {
+  isCleanExit,
+  type LocalSession,
+  PART_LABEL,
+  type Part,
+  saveSessionState,
+  sessionLeaders,
+} from './local-session';
 import { isStopped, statIfAlive } from './proc';
 import { signalSession, terminateSession, waitForState } from './process-control';
 import { connectUnix } from './unix-socket';
@@ -32,6 +39,12 @@ export interface LocalRuntimeOptions extends LaunchSettings {
   /** How often sessions adopted from an earlier agent (no exit events for them) are checked. */
   pollIntervalMs?: number;
 }
+
+/** What a session that ended because its app quit with code 0 says. */
+export const APP_QUIT_MESSAGE = 'the app quit';
+
+/** Aborts a start because the app quit with code 0: the session ends, it did not fail. */
+class AppQuit extends Error {}
 
 /** Per session one TigerVNC Xvnc on a display it picks itself, and the template's command on it. */
 export class LocalRuntime implements Runtime {
@@ -188,6 +201,18 @@ export class LocalRuntime implements Runtime {
       const live = this.book.get(spec.name);
       const session = live?.startAbort === startAbort ? live : null;
       const stopRequested = attempt.stopRequested;
+      // An app done before its display was ready (a command that only runs and exits) ended the
+      // session as it would have later: terminated, unless its X server went first.
+      if (reason instanceof AppQuit && session && !stopRequested) {
+        if ((await this.culprit(session, 'app')) === 'app') {
+          await this.teardown(session).catch((teardownError: unknown) =>
+            this.log.error({ err: teardownError, session: spec.name }, 'cleanup of an ended session failed'),
+          );
+          this.log.info({ session: spec.name }, 'the app quit while its session started; ending it');
+          this.book.emit(spec.name, 'terminated', APP_QUIT_MESSAGE);
+          return 'terminated';
+        }
+      }
       if (session) {
         await this.teardown(session).catch((teardownError: unknown) =>
           this.log.error({ err: teardownError, session: spec.name }, 'cleanup after a failed start failed'),
@@ -208,14 +233,25 @@ export class LocalRuntime implements Runtime {
   private watchExit(session: LocalSession, part: Part): void {
     const child = session.children[part]!;
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      const exit = { code, signal };
       const reason = `${PART_LABEL[part]} ${describeExit(code, signal)}`;
-      session.exits[part] = reason;
+      session.exits[part] = exit;
       if (session.stopping || this.book.closed) return;
-      if (session.file.state === 'starting') {
-        session.startAbort.abort(new Error(reason));
+      if (part === 'wm') {
+        // The app still works, only no longer follows the display's size: not worth ending it.
+        this.log.warn(
+          { session: session.file.name, reason },
+          'window manager exited; the app runs on without it',
+        );
         return;
       }
-      void this.fail(session, part);
+      if (session.file.state === 'starting') {
+        session.startAbort.abort(
+          part === 'app' && isCleanExit(exit) ? new AppQuit(reason) : new Error(reason),
+        );
+        return;
+      }
+      void this.ended(session, part);
     };
     // It may have exited while we were writing the state file.
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -225,20 +261,26 @@ export class LocalRuntime implements Runtime {
     }
   }
 
-  /** A session whose app or X server died on its own: clean up the rest and say so. */
-  private fail(session: LocalSession, noticed: Part): Promise<void> {
+  /**
+   * A session whose app or X server ended on its own: clean up the rest and say how it ended. An
+   * app that quit with code 0 was closed by its user, which ends the session ('terminated');
+   * anything else is a failure, with the exit and the log lines that explain it.
+   */
+  private ended(session: LocalSession, noticed: 'xvnc' | 'app'): Promise<void> {
     const name = session.file.name;
     return this.book.withLock(name, async () => {
       if (this.book.get(name) !== session || session.stopping) return;
-      // An app dies with its X server; then the X server is the cause worth reporting. The app
-      // can notice first, while the dying X server has closed its sockets but is not yet a
-      // zombie, so give it a moment to be seen exiting.
-      const xvnc = session.children.xvnc;
-      if (noticed !== 'xvnc' && xvnc) await exited(xvnc, 300);
-      const part = (await statIfAlive(session.file.xvnc)) === null ? 'xvnc' : noticed;
-      const child = session.children[part];
-      if (child && !session.exits[part]) await exited(child, 500);
-      const reason = session.exits[part] ?? `${PART_LABEL[part]} is gone`;
+      const part = await this.culprit(session, noticed);
+      const exit = session.exits[part];
+      if (part === 'app' && isCleanExit(exit)) {
+        this.log.info({ session: name }, 'the app quit; ending its session');
+        await this.teardown(session).catch((error: unknown) =>
+          this.log.error({ err: error, session: name }, 'cleanup of an ended session failed'),
+        );
+        this.book.emit(name, 'terminated', APP_QUIT_MESSAGE);
+        return;
+      }
+      const reason = `${PART_LABEL[part]} ${exit ? describeExit(exit.code, exit.signal) : 'is gone'}`;
       const logPath = part === 'xvnc' ? session.paths.xvncLog : session.paths.appLog;
       const message = withLog(reason, await readLogTail(logPath));
       this.log.warn({ session: name, reason }, 'session failed');
@@ -249,6 +291,20 @@ export class LocalRuntime implements Runtime {
       }
       this.book.emit(name, 'failed', message);
     });
+  }
+
+  /**
+   * Which part ended the session. An app dies with its X server (some with code 0); then the X
+   * server is the cause worth reporting. The app can notice first, while the dying X server has
+   * closed its sockets but is not yet a zombie, so give it a moment to be seen exiting.
+   */
+  private async culprit(session: LocalSession, noticed: 'xvnc' | 'app'): Promise<'xvnc' | 'app'> {
+    const xvnc = session.children.xvnc;
+    if (noticed !== 'xvnc' && xvnc) await exited(xvnc, 300);
+    const part = (await statIfAlive(session.file.xvnc)) === null ? 'xvnc' : noticed;
+    const child = session.children[part];
+    if (child && !session.exits[part]) await exited(child, 500);
+    return part;
   }
 
   /** Kills every process of the session, waits until they are gone, removes its files. */
@@ -279,7 +335,7 @@ export class LocalRuntime implements Runtime {
     const xvnc = await statIfAlive(session.file.xvnc);
     const app = session.file.app ? await statIfAlive(session.file.app) : null;
     if (xvnc === null || app === null) {
-      void this.fail(session, xvnc === null ? 'xvnc' : 'app');
+      void this.ended(session, xvnc === null ? 'xvnc' : 'app');
       return null;
     }
     return isStopped(xvnc) ? 'hibernated' : 'running';

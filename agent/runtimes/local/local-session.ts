@@ -5,8 +5,19 @@ import { readProcStat } from './proc';
 import type { GroupLeader } from './process-control';
 import { type LocalSessionFile, type RecordedProcess, writeStateFile } from './state-file';
 
-export type Part = 'xvnc' | 'app';
-export const PART_LABEL: Record<Part, string> = { xvnc: 'Xvnc', app: 'the app' };
+export type Part = 'xvnc' | 'app' | 'wm';
+export const PART_LABEL: Record<Part, string> = { xvnc: 'Xvnc', app: 'the app', wm: 'the window manager' };
+
+/** How a child exited, as its exit event told. */
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** The app quit by itself with code 0: the user closed it, which ends the session, not a failure. */
+export function isCleanExit(exit: ExitStatus | undefined): boolean {
+  return exit !== undefined && exit.code === 0 && exit.signal === null;
+}
 
 /** What the local runtime keeps per session: its state file, folder, and, if ours, its children. */
 export interface LocalSession {
@@ -19,7 +30,7 @@ export interface LocalSession {
   /** Only for sessions this agent started; adopted ones are not our children. */
   readonly children: Partial<Record<Part, ChildProcess>>;
   /** How each part exited, as the exit event told. */
-  readonly exits: Partial<Record<Part, string>>;
+  readonly exits: Partial<Record<Part, ExitStatus>>;
   /** Set when an older agent started it with Xvnc on this loopback TCP port: it is ended, not adopted. */
   readonly tcpPort?: number;
 }
@@ -73,6 +84,7 @@ export function recordedSession(
 export function sessionLeaders(session: LocalSession): GroupLeader[] {
   const leaders: RecordedProcess[] = [session.file.xvnc];
   if (session.file.app) leaders.push(session.file.app);
+  if (session.file.wm) leaders.push(session.file.wm);
   return leaders;
 }
 

@@ -20,6 +20,8 @@ const sessionFields = {
   display: z.number().int().min(0).nullable(),
   xvnc: RecordedProcess,
   app: RecordedProcess.nullable(),
+  /** The window manager, when one runs; files of agents before it have none. */
+  wm: RecordedProcess.nullable().optional(),
   home: z.string().min(1),
   persistentHome: z.boolean(),
   createdAt: z.string(),
