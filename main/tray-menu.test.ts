@@ -81,6 +81,21 @@ describe('buildTrayMenu', () => {
     expect(find(menu, 'launch:firefox').enabled).toBe(false);
   });
 
+  it('greys out a template whose program is not installed, saying what to install', () => {
+    const gimp = template('gimp', {
+      displayName: 'GIMP',
+      notInstalled: { program: 'gimp', aptPackage: 'gimp', hint: 'Install with: sudo apt install gimp' },
+    });
+    const actions = fakeActions();
+    const menu = buildTrayMenu(state({ templates: [gimp, template('firefox')] }), actions);
+    const item = find(menu, 'launch:gimp');
+    expect(item).toMatchObject({ label: 'GIMP (not installed)', enabled: false });
+    expect(item.toolTip).toBe('Install with: sudo apt install gimp');
+    item.click?.();
+    expect(actions.launch).not.toHaveBeenCalled();
+    expect(find(menu, 'launch:firefox').enabled).toBe(true);
+  });
+
   it('disables Launch when there is no template', () => {
     const menu = buildTrayMenu(state({ templates: [] }), fakeActions());
     expect(find(menu, 'launch').enabled).toBe(false);

@@ -187,6 +187,16 @@ function launchItem(
   connected: boolean,
   actions: TrayActions,
 ): MenuItemDescriptor {
+  // A launch the backend would refuse: greyed out, saying what to install instead.
+  if (t.notInstalled) {
+    return {
+      id,
+      label: `${t.displayName} (not installed)`,
+      toolTip: t.notInstalled.hint,
+      enabled: false,
+      click: () => undefined,
+    };
+  }
   return {
     id,
     label: t.displayName,

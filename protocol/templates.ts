@@ -27,6 +27,12 @@ export const HomeRelativePath = z
   )
   .refine((path) => !path.split('/').some((part) => part === '..' || part === '.'), 'no . or .. segments');
 
+/** A Debian package name (Policy 5.6.1): lowercase, digits, + - and ., two characters or more. */
+export const AptPackageName = z
+  .string()
+  .max(100)
+  .regex(/^[a-z0-9][a-z0-9+.-]+$/, 'a Debian package name like gimp or libreoffice-writer');
+
 export const LocalSection = z.strictObject({
   /** argv of the app started on the session's display; `{home}` expands to the session's scratch dir. */
   command: z.array(z.string().min(1).max(4096)).min(1).max(64),
@@ -36,6 +42,11 @@ export const LocalSection = z.strictObject({
    * as the display resizes. Unset means yes; a full desktop that brings its own sets false.
    */
   windowManager: z.boolean().optional(),
+  /**
+   * The Debian/Ubuntu package that provides `command[0]`, so the catalog can say how to install
+   * an app the host lacks ("sudo apt install gimp") instead of the launch failing.
+   */
+  aptPackage: AptPackageName.optional(),
   /**
    * Files written into the session's home before the app starts, by path relative to it (a
    * browser's profile prefs, say). Rewritten on every launch, also into a persistent home.
@@ -63,6 +74,14 @@ export type TemplateFile = z.infer<typeof TemplateFile>;
 export const RuntimeName = z.enum(['local', 'kubernetes']);
 export type RuntimeName = z.infer<typeof RuntimeName>;
 
+export const NotInstalled = z.object({
+  program: z.string().min(1).max(4096),
+  aptPackage: AptPackageName.optional(),
+  /** For people: "Install with: sudo apt install gimp", or what to put on PATH. */
+  hint: z.string().max(500),
+});
+export type NotInstalled = z.infer<typeof NotInstalled>;
+
 /** What the catalog shows: the template without runtime internals. */
 export const TemplateDto = z.object({
   name: TemplateName,
@@ -73,6 +92,11 @@ export const TemplateDto = z.object({
   tags: z.array(z.string()),
   defaultResources: Resources,
   runtimes: z.array(RuntimeName),
+  /**
+   * Set when the stack's local runtime cannot run this template because its program is not on
+   * the host: what is missing and, when the template names it, the package that brings it.
+   */
+  notInstalled: NotInstalled.optional(),
 });
 export type TemplateDto = z.infer<typeof TemplateDto>;
 

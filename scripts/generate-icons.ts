@@ -119,7 +119,8 @@ export function strayFiles(plan: readonly Output[], dir = ICONS_DIR): string[] {
   const planned = new Set(plan.map((o) => o.file));
   return filesUnder(dir)
     .map((path) => relative(dir, path).split('\\').join('/'))
-    .filter((file) => !file.startsWith('src/') && !planned.has(file));
+    // templates/ holds the catalog's hand-drawn SVGs, which the renderer bundles as they are.
+    .filter((file) => !file.startsWith('src/') && !file.startsWith('templates/') && !planned.has(file));
 }
 
 /** The files that differ from a fresh rendering, or are missing. */

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { type Runtime, startAgent } from '../agent';
+import { missingProgram } from '../agent/runtimes/local/available';
 import type { BackendConfig } from '../backend/config';
 import { type ControlPlane, createControlPlane } from '../backend/control-plane';
 import type { RuntimeName } from '../protocol';
@@ -52,6 +53,13 @@ export async function startLocalStack(
   let localAgentId: string | null = null;
   const controlPlane = await createControlPlane(config, logger, {
     localStack: true,
+    // The local runtime runs apps from this host's PATH, so the catalog can tell which are missing.
+    ...(runtime.name === 'local'
+      ? {
+          localAvailability: (local) =>
+            missingProgram(local, process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'),
+        }
+      : {}),
     localStreams: {
       serves: (agentId) => agentId === localAgentId,
       open: (session, reader) => runtime.openStream(session, { onread: reader.onread }),

@@ -3,7 +3,7 @@ import type { SessionRevocations } from '../auth/revocations';
 import { bearer } from '../http/authenticate';
 import { notFound, unauthorized } from '../http/errors';
 import { type routeRegistrar, SENT } from '../http/register';
-import { type TemplateCatalog, toTemplateDto } from '../templates/catalog';
+import type { TemplateCatalog } from '../templates/catalog';
 import type { SessionService } from './service';
 import { toSessionDto } from './store';
 
@@ -14,12 +14,12 @@ export function sessionRoutes(
   revocations: SessionRevocations,
 ): void {
   register(routes.listTemplates, ({ query }) => ({
-    templates: catalog.list(query ?? {}).map(toTemplateDto),
+    templates: catalog.list(query ?? {}).map((t) => catalog.toDto(t)),
   }));
   register(routes.getTemplate, ({ params }) => {
     const t = catalog.get(params.name);
     if (!t) throw notFound(`no template named ${params.name}`);
-    return toTemplateDto(t);
+    return catalog.toDto(t);
   });
 
   register(routes.listSessions, async ({ user, query, req, res }) => {

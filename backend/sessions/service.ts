@@ -64,6 +64,7 @@ export class SessionService implements SessionFacts {
   async create(user: UserRow, request: CreateSessionRequest): Promise<SessionDto> {
     const template = this.catalog.get(request.template);
     if (!template) throw notFound(`no template named ${request.template}`);
+    this.catalog.assertInstalled(template);
     const counts = await this.store.liveCounts(user.id);
     const live = counts.ofUser;
     if (live >= this.policy.maxSessionsPerUser) {

@@ -83,6 +83,44 @@ describe('TemplateCatalog', () => {
     expect(catalog.list({}, ['local']).map((t) => t.name)).toEqual(['xterm']);
   });
 
+  it('marks a template the local host lacks, and refuses to launch it naming the package', () => {
+    const checked: string[] = [];
+    const withHost = new TemplateCatalog(
+      [
+        TemplateFile.parse({ ...base, name: 'gimp', local: { command: ['gimp'], aptPackage: 'gimp' } }),
+        TemplateFile.parse({ ...base, name: 'xterm', local: { command: ['xterm'] } }),
+        TemplateFile.parse({ ...base, name: 'vscode', kubernetes: { image: 'code', vncPort: 5900 } }),
+      ],
+      (local) => {
+        checked.push(local.command[0] ?? '');
+        return local.command[0] === 'gimp'
+          ? { program: 'gimp', aptPackage: 'gimp', hint: 'Install with: sudo apt install gimp' }
+          : null;
+      },
+    );
+    const gimp = withHost.get('gimp')!;
+    expect(withHost.toDto(gimp).notInstalled).toEqual({
+      program: 'gimp',
+      aptPackage: 'gimp',
+      hint: 'Install with: sudo apt install gimp',
+    });
+    expect(withHost.toDto(withHost.get('xterm')!)).not.toHaveProperty('notInstalled');
+    expect(() => withHost.assertInstalled(gimp)).toThrow(
+      expect.objectContaining({
+        status: 409,
+        code: 'conflict',
+        message: expect.stringContaining('sudo apt install gimp'),
+        details: expect.objectContaining({ aptPackage: 'gimp' }),
+      }),
+    );
+    expect(() => withHost.assertInstalled(withHost.get('xterm')!)).not.toThrow();
+    // A template with no local section is not the local runtime's to judge.
+    expect(withHost.toDto(withHost.get('vscode')!)).not.toHaveProperty('notInstalled');
+    expect(checked).not.toContain('');
+    // Without a host check (a shared control plane), nothing is marked.
+    expect(catalog.toDto(catalog.get('xterm')!)).not.toHaveProperty('notInstalled');
+  });
+
   it('hides runtime internals from the DTO', () => {
     const dto = toTemplateDto(catalog.get('vscode')!);
     expect(dto.runtimes).toEqual(['kubernetes']);
