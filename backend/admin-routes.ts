@@ -3,7 +3,7 @@ import { routes, SHARED_AGENT_WARNING } from '../protocol';
 import type { AgentConnections } from './agents/connections';
 import { type AgentRegistry, isSharedLocal, toAgentSummary } from './agents/registry';
 import { type AuthService, toUserDto } from './auth/service';
-import { notFound } from './http/errors';
+import { HttpError, notFound } from './http/errors';
 import type { routeRegistrar } from './http/register';
 import type { AuditLog, AuditRecord } from './ops/audit';
 
@@ -44,7 +44,12 @@ export function adminRoutes(
 
   register(routes.listAgents, async () => {
     const rows = await agents.list();
-    return { agents: rows.map((a) => toAgentSummary(a, hub.reportedActive(a.id) ?? a.activeSessions)) };
+    return {
+      agents: rows.map((a) => ({
+        ...toAgentSummary(a, hub.reportedActive(a.id) ?? a.activeSessions),
+        lastHeartbeatAt: a.lastSeenAt?.toISOString() ?? null,
+      })),
+    };
   });
   register(routes.createAgent, async ({ user, body }) => {
     const { agent, token } = await agents.create(body);
@@ -81,16 +86,21 @@ export function adminRoutes(
   register(routes.updateUser, async ({ user: actor, params, body }) => {
     const existing = await auth.findUser(params.id);
     if (!existing) throw notFound('no such user');
+    // An admin who disabled themselves could not sign in to undo it.
+    if (body.disabled && existing.id === actor.id) {
+      throw new HttpError(409, 'conflict', 'You cannot disable your own account.');
+    }
     const user = await auth.updateUser(existing.id, body);
     record(actor.username, 'user.update', user.username, {
       role: body.role,
       passwordChanged: body.password !== undefined,
+      disabled: body.disabled,
     });
     return toUserDto(user);
   });
 
   register(routes.audit, async ({ query }) => {
-    const q = query ?? { limit: 100 };
-    return { entries: await audit.list(q.limit, q.before) };
+    const { limit, before, ...filter } = query ?? { limit: 100 };
+    return { entries: await audit.list(limit, before, filter) };
   });
 }

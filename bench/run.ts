@@ -9,6 +9,7 @@ import { benchFanin } from './fanin';
 import { benchKubernetes } from './kubernetes';
 import { benchLaunch } from './launch';
 import { benchTunnel } from './tunnel';
+import { benchViewer } from './viewer';
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   launch: benchLaunch,
@@ -16,6 +17,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   api: benchApi,
   fanin: benchFanin,
   kubernetes: benchKubernetes,
+  viewer: benchViewer,
 };
 
 async function main(): Promise<void> {

@@ -45,7 +45,14 @@ export type CreateAgentRequest = z.infer<typeof CreateAgentRequest>;
 export const CreatedAgent = z.object({ agent: AgentSummary, token: z.string() });
 export type CreatedAgent = z.infer<typeof CreatedAgent>;
 
-export const AgentList = z.object({ agents: z.array(AgentSummary) });
+/** An agent as the admin list shows it: the summary plus when it was last heard from. */
+export const AdminAgent = AgentSummary.extend({
+  /** The last hello or heartbeat the database holds (written coarsely); null if it never connected. */
+  lastHeartbeatAt: z.string().nullable().default(null),
+});
+export type AdminAgent = z.infer<typeof AdminAgent>;
+
+export const AgentList = z.object({ agents: z.array(AdminAgent) });
 
 /** An admin hands a local-runtime agent to another user, or opens it to all of them (or closes it). */
 export const UpdateAgentRequest = z
@@ -66,8 +73,31 @@ export const AuditEntry = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
-export const AuditQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  before: z.coerce.number().int().positive().optional(),
-});
+/** An empty filter in a query string (`?action=`) means no filter, as a form sends it. */
+const optionalFilter = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+export const AuditQuery = z
+  .strictObject({
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    before: z.coerce.number().int().positive().optional(),
+    /** An exact action (`user.create`), or a kind of action by its prefix with a dot (`session.`). */
+    action: optionalFilter(
+      z
+        .string()
+        .min(1)
+        .max(64)
+        .regex(/^[a-z]+(\.[a-z_]*)?$/),
+    ),
+    actor: optionalFilter(z.string().min(1).max(64)),
+    /** Entries at or after this instant (ISO 8601 with an offset). */
+    since: optionalFilter(z.iso.datetime({ offset: true })),
+    /** Entries before this instant. */
+    until: optionalFilter(z.iso.datetime({ offset: true })),
+  })
+  .refine((q) => !q.since || !q.until || Date.parse(q.since) < Date.parse(q.until), {
+    message: 'since must be before until',
+    path: ['until'],
+  });
+export type AuditQuery = z.infer<typeof AuditQuery>;
 export const AuditList = z.object({ entries: z.array(AuditEntry) });

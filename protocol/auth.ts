@@ -9,6 +9,8 @@ export const UserDto = z.object({
   username: Username,
   role: Role,
   createdAt: z.string(),
+  /** Disabled by an admin: cannot sign in. Absent from older servers, which cannot disable. */
+  disabled: z.boolean().optional(),
 });
 export type UserDto = z.infer<typeof UserDto>;
 
@@ -47,6 +49,8 @@ export type CreateUserRequest = z.infer<typeof CreateUserRequest>;
 export const UpdateUserRequest = z.strictObject({
   password: z.string().min(8).max(1024).optional(),
   role: Role.optional(),
+  /** Disabling ends every sign-in of the user at once; enabling lets them sign in again. */
+  disabled: z.boolean().optional(),
 });
 export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;
 

@@ -9,6 +9,7 @@ import type { Role } from '../../protocol';
 export type Revocation =
   | { kind: 'signed_out'; userId: string; familyId: string }
   | { kind: 'password_changed'; userId: string }
+  | { kind: 'disabled'; userId: string }
   | { kind: 'role_changed'; userId: string; role: Role };
 
 /** What a socket knows of the sign-in its token came from, to end with it. */
@@ -141,6 +142,12 @@ export class SessionRevocations {
   passwordChanged(userId: string): void {
     for (const t of this.tokens.values()) if (t.userId === userId) t.revoked = true;
     this.emit({ kind: 'password_changed', userId }, () => true);
+  }
+
+  /** An admin disabled the account: every token and socket of it ends, as on a new password. */
+  disabled(userId: string): void {
+    for (const t of this.tokens.values()) if (t.userId === userId) t.revoked = true;
+    this.emit({ kind: 'disabled', userId }, () => true);
   }
 
   /** The role is read fresh on every request, so tokens stay valid; sockets that cached it must go. */

@@ -17,7 +17,13 @@ import type { AccessTokens } from './tokens';
 export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
 
 export function toUserDto(row: UserRow): UserDto {
-  return { id: row.id, username: row.username, role: row.role, createdAt: row.createdAt.toISOString() };
+  return {
+    id: row.id,
+    username: row.username,
+    role: row.role,
+    createdAt: row.createdAt.toISOString(),
+    disabled: row.disabledAt !== null,
+  };
 }
 
 export class AuthService {
@@ -86,6 +92,11 @@ export class AuthService {
       this.logger.info({ username: userKey, ip: client.ip }, 'login failed');
       throw unauthorized('wrong username or password');
     }
+    // Said only to whoever knows the password, so it tells a guesser nothing.
+    if (row.disabledAt) {
+      this.logger.info({ username: userKey, ip: client.ip }, 'login refused: account disabled');
+      throw unauthorized('This account is disabled. Ask an administrator to enable it.');
+    }
     await this.upgradeHash(row, password);
     return this.issuePair(row, randomUUID(), new Date(Date.now() + REFRESH_TOKEN_TTL_MS));
   }
@@ -105,6 +116,7 @@ export class AuthService {
     if (row.expiresAt.getTime() <= Date.now()) throw unauthorized('refresh token expired');
     const user = (await this.db.select().from(users).where(eq(users.id, row.userId)).limit(1))[0];
     if (!user) throw unauthorized('user no longer exists');
+    if (user.disabledAt) throw unauthorized('This account is disabled. Ask an administrator to enable it.');
     // The new token inherits the family's deadline, so a stolen token kept fresh still dies.
     const pair = await this.issuePair(user, row.familyId, row.expiresAt);
     const revoked = await this.db
@@ -136,11 +148,12 @@ export class AuthService {
     const claims = await this.tokens.verify(accessToken);
     // A JWT stays valid until it expires; one whose sign-in ended must not outlive it.
     if (!claims || this.revocations.isRevoked(accessToken)) return null;
-    return this.userRows.get(claims.userId, async () => {
+    const row = await this.userRows.get(claims.userId, async () => {
       const row = (await this.db.select().from(users).where(eq(users.id, claims.userId)).limit(1))[0];
       // Frozen: every request shares it, so a handler that changed it would change it for all.
       return row ? Object.freeze(row) : null;
     });
+    return row?.disabledAt ? null : row;
   }
 
   async createUser(username: string, password: string, role: Role): Promise<UserRow> {
@@ -156,23 +169,25 @@ export class AuthService {
 
   async updateUser(
     id: string,
-    patch: { password?: string | undefined; role?: Role | undefined },
+    patch: { password?: string | undefined; role?: Role | undefined; disabled?: boolean | undefined },
   ): Promise<UserRow> {
     const set: Partial<typeof users.$inferInsert> = { updatedAt: new Date() };
     if (patch.password) set.passwordHash = await hashPassword(patch.password);
     if (patch.role) set.role = patch.role;
+    if (patch.disabled !== undefined) set.disabledAt = patch.disabled ? new Date() : null;
     const rows = await this.usersWritten([id], () =>
       this.db.update(users).set(set).where(eq(users.id, id)).returning(),
     );
     const row = rows[0];
     if (!row) throw new HttpError(404, 'not_found', 'no such user');
-    if (patch.password) {
-      // A new password ends every existing sign-in.
+    if (patch.password || patch.disabled) {
+      // A new password, or a disabled account, ends every existing sign-in.
       await this.db
         .update(refreshTokens)
         .set({ revokedAt: new Date() })
         .where(and(eq(refreshTokens.userId, id), isNull(refreshTokens.revokedAt)));
-      this.revocations.passwordChanged(id);
+      if (patch.disabled) this.revocations.disabled(id);
+      else this.revocations.passwordChanged(id);
     }
     if (patch.role) this.revocations.roleChanged(id, row.role);
     return row;

@@ -30,6 +30,8 @@ export const users = pgTable('users', {
   role: text('role', { enum: values(Role) }).notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
+  /** An admin disabled the account: it cannot sign in, and its tokens stop working. */
+  disabledAt: ts('disabled_at'),
 });
 
 export const refreshTokens = pgTable(

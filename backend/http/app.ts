@@ -5,6 +5,7 @@ import type { TrustedProxies } from '../config';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { HttpError } from './errors';
 import { type HostPolicy, hostCheck } from './host-check';
+import { staticAssets } from './static-assets';
 
 export interface AppOptions {
   routers: Router[];
@@ -25,7 +26,7 @@ function cors(allowed: readonly string[]): RequestHandler {
       res.set({
         'Access-Control-Allow-Origin': origin,
         'Access-Control-Allow-Headers': 'Authorization, Content-Type',
-        'Access-Control-Allow-Methods': 'GET, POST, PATCH, DELETE',
+        'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE',
         'Access-Control-Max-Age': '600',
         Vary: 'Origin',
       });
@@ -62,6 +63,8 @@ function hasBody(req: express.Request): boolean {
  */
 const requireJsonBody: RequestHandler = (req, _res, next) => {
   if (!hasBody(req) || req.is('application/json')) return next();
+  // A file upload's raw bytes: a PUT is never a simple request, so the browser asks first here too.
+  if (req.method === 'PUT' && req.is('application/octet-stream')) return next();
   next(new HttpError(415, 'unsupported_media_type', 'request bodies must be application/json'));
 };
 
@@ -118,7 +121,7 @@ export function createHttpApp(options: AppOptions): express.Express {
       res.set('Content-Security-Policy', RENDERER_CSP);
       next();
     });
-    app.use(express.static(options.rendererDir, { index: 'index.html', maxAge: '1h' }));
+    app.use(staticAssets(options.rendererDir));
   }
   app.use(notFoundHandler);
   app.use(errorHandler(options.logger));

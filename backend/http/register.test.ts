@@ -53,6 +53,7 @@ describe('routeRegistrar', () => {
         passwordHash: 'x',
         createdAt: new Date(),
         updatedAt: new Date(),
+        disabledAt: null,
       }),
       guards: {
         user: [

@@ -78,4 +78,28 @@ describe('AuditLog', () => {
     audit.record(entry('kept'));
     expect((await audit.list(1))[0]?.target).toBe('kept');
   });
+  it('filters by exact action, action kind, actor and time range', async () => {
+    const audit = new AuditLog(database.db, logger);
+    audit.record({ actor: 'filter-admin', action: 'user.create', targetType: 'user', target: 'f-bob' });
+    audit.record({ actor: 'filter-admin', action: 'user.update', targetType: 'user', target: 'f-bob' });
+    audit.record({ actor: 'filter-carol', action: 'user_x.create', targetType: 'user', target: 'f-wild' });
+    audit.record({ actor: 'filter-carol', action: 'session.create', targetType: 'session', target: 'f-s1' });
+    const targets = async (filter: Parameters<AuditLog['list']>[2]) =>
+      (await audit.list(100, undefined, filter))
+        .filter((e) => e.target.startsWith('f-'))
+        .map((e) => e.action);
+    expect(await targets({ action: 'user.create' })).toEqual(['user.create']);
+    // A kind matches by its prefix as text: the underscore is no wildcard.
+    expect(await targets({ action: 'user.' })).toEqual(['user.update', 'user.create']);
+    expect(await targets({ actor: 'filter-carol' })).toEqual(['session.create', 'user_x.create']);
+    expect(await targets({ actor: 'filter-carol', action: 'session.' })).toEqual(['session.create']);
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+    expect(await targets({ since: inAnHour })).toEqual([]);
+    expect(await targets({ until: hourAgo })).toEqual([]);
+    expect(await targets({ since: hourAgo, until: inAnHour, actor: 'filter-admin' })).toEqual([
+      'user.update',
+      'user.create',
+    ]);
+  });
 });

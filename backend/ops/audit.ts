@@ -1,8 +1,36 @@
-import { desc, lt } from 'drizzle-orm';
+import { and, desc, eq, gte, like, lt, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { AuditEntry } from '../../protocol';
 import type { Db } from '../db/client';
 import { auditLog } from '../db/schema';
+
+/** What the admin's audit view narrows the trail by; every field is optional. */
+export interface AuditFilter {
+  /** An exact action, or every action of a kind when it ends with a dot (`session.`). */
+  action?: string | undefined;
+  actor?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+}
+
+/** `%` and `_` are LIKE's wildcards; an action is matched as the text it is. */
+const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function auditConditions(before: number | undefined, filter: AuditFilter): SQL | undefined {
+  const conditions: SQL[] = [];
+  if (before) conditions.push(lt(auditLog.id, before));
+  if (filter.action) {
+    conditions.push(
+      filter.action.endsWith('.')
+        ? like(auditLog.action, likePrefix(filter.action))
+        : eq(auditLog.action, filter.action),
+    );
+  }
+  if (filter.actor) conditions.push(eq(auditLog.actor, filter.actor));
+  if (filter.since) conditions.push(gte(auditLog.at, new Date(filter.since)));
+  if (filter.until) conditions.push(lt(auditLog.at, new Date(filter.until)));
+  return conditions.length > 0 ? and(...conditions) : undefined;
+}
 
 export interface AuditRecord {
   actor: string;
@@ -61,12 +89,12 @@ export class AuditLog {
     }
   }
 
-  async list(limit: number, before?: number): Promise<AuditEntry[]> {
+  async list(limit: number, before?: number, filter: AuditFilter = {}): Promise<AuditEntry[]> {
     await this.flush();
     const rows = await this.db
       .select()
       .from(auditLog)
-      .where(before ? lt(auditLog.id, before) : undefined)
+      .where(auditConditions(before, filter))
       .orderBy(desc(auditLog.id))
       .limit(limit);
     return rows.map((r) => ({

@@ -59,6 +59,7 @@ export class PendingSockets {
 const REASON = {
   signed_out: 'signed out',
   password_changed: 'password changed',
+  disabled: 'account disabled',
   role_changed: 'role changed',
 } as const satisfies Record<Revocation['kind'], string>;
 
@@ -73,7 +74,10 @@ function claimedUser(token: string): string | null {
 
 export type SocketAuth =
   | { ok: true; user: UserRow; signIn: SignIn }
-  | { ok: false; reason: 'unauthorized' | 'signed out' | 'password changed' | 'role changed' };
+  | {
+      ok: false;
+      reason: 'unauthorized' | 'signed out' | 'password changed' | 'account disabled' | 'role changed';
+    };
 
 /**
  * AuthService.authenticate, plus the sign-in to watch. A revocation that lands while it awaits the

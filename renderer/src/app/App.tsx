@@ -1,15 +1,25 @@
+import { lazy, Suspense } from 'react';
 import type { AuthState } from '../../../protocol';
 import { useAuth } from '../auth/auth-store';
 import { LoginScreen } from '../auth/LoginScreen';
 import { useAuthBootstrap, useAuthPushes } from '../auth/useAuthBootstrap';
 import { Dashboard } from '../dashboard/Dashboard';
 import { useLiveSessions } from '../events/useLiveSessions';
-import { SettingsScreen, UnavailableSettingsScreen } from '../settings/SettingsScreen';
 import { Logo } from '../ui/Logo';
-import { ViewerScreen } from '../viewer/ViewerScreen';
 import { MAIN_HASH, type Route, SETTINGS_HASH } from './routes';
 import { useServices } from './services-context';
 import { useHashRoute } from './useHashRoute';
+
+// The viewer (with noVNC) and the admin pages load on demand, so the dashboard's first load stays small.
+const ViewerScreen = lazy(() => import('../viewer/ViewerScreen').then((m) => ({ default: m.ViewerScreen })));
+const AdminScreen = lazy(() => import('../admin/AdminScreen').then((m) => ({ default: m.AdminScreen })));
+// Only the desktop app has settings; a browser never needs their code.
+const SettingsScreen = lazy(() =>
+  import('../settings/SettingsScreen').then((m) => ({ default: m.SettingsScreen })),
+);
+const UnavailableSettingsScreen = lazy(() =>
+  import('../settings/SettingsScreen').then((m) => ({ default: m.UnavailableSettingsScreen })),
+);
 
 export function App() {
   const { bridge } = useServices();
@@ -24,7 +34,11 @@ export function App() {
   if (status === 'unavailable') {
     // A local stack that cannot start on its settings is fixed from here, so they stay reachable.
     if (route.name === 'settings' && bridge.localStack) {
-      return <UnavailableSettingsScreen localStack={bridge.localStack} />;
+      return (
+        <Suspense fallback={<Splash />}>
+          <UnavailableSettingsScreen localStack={bridge.localStack} />
+        </Suspense>
+      );
     }
     return <Unavailable problem={problem} hasSettings={bridge.localStack !== undefined} />;
   }
@@ -43,15 +57,28 @@ function SignedIn({ route, auth }: { route: Route; auth: AuthState }) {
       // Headless mode has no local stack to configure.
       if (!bridge.localStack) return <NotFound />;
       return (
-        <SettingsScreen
-          user={auth.user}
-          localStack={bridge.localStack}
-          profiles={bridge.profiles}
-          subscribe={bridge.subscribe}
-        />
+        <Suspense fallback={<Splash />}>
+          <SettingsScreen
+            user={auth.user}
+            localStack={bridge.localStack}
+            profiles={bridge.profiles}
+            subscribe={bridge.subscribe}
+          />
+        </Suspense>
       );
     case 'viewer':
-      return <ViewerScreen key={route.session} name={route.session} />;
+      return (
+        <Suspense fallback={<Splash />}>
+          <ViewerScreen key={route.session} name={route.session} />
+        </Suspense>
+      );
+    case 'admin':
+      if (auth.user.role !== 'admin') return <NotFound />;
+      return (
+        <Suspense fallback={<Splash />}>
+          <AdminScreen user={auth.user} tab={route.tab} />
+        </Suspense>
+      );
     case 'not-found':
       return <NotFound />;
   }

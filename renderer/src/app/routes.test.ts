@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRoute, SETTINGS_HASH, viewerHash } from './routes';
+import { adminHash, parseRoute, SETTINGS_HASH, viewerHash } from './routes';
 
 describe('parseRoute', () => {
   it('maps empty and root hashes to the main screen', () => {
@@ -27,8 +27,15 @@ describe('parseRoute', () => {
     expect(parseRoute('#/settings/x').name).toBe('not-found');
   });
 
+  it('maps the admin hashes to their tab, agents by default', () => {
+    expect(parseRoute('#/admin')).toEqual({ name: 'admin', tab: 'agents' });
+    expect(parseRoute(adminHash('audit'))).toEqual({ name: 'admin', tab: 'audit' });
+    expect(parseRoute('#/admin/users/')).toEqual({ name: 'admin', tab: 'users' });
+    expect(parseRoute('#/admin/secrets').name).toBe('not-found');
+  });
+
   it('reports unknown routes', () => {
-    expect(parseRoute('#/admin')).toEqual({ name: 'not-found', hash: '#/admin' });
+    expect(parseRoute('#/nowhere')).toEqual({ name: 'not-found', hash: '#/nowhere' });
     expect(parseRoute('#/viewer/a/b').name).toBe('not-found');
   });
 

@@ -1,8 +1,12 @@
 import { SessionName } from '../../../protocol';
 
+export const ADMIN_TABS = ['agents', 'users', 'audit'] as const;
+export type AdminTab = (typeof ADMIN_TABS)[number];
+
 export type Route =
   | { name: 'main' }
   | { name: 'settings' }
+  | { name: 'admin'; tab: AdminTab }
   | { name: 'viewer'; session: string }
   | { name: 'not-found'; hash: string };
 
@@ -11,6 +15,8 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '').replace(/\/+$/, '');
   if (path === '') return { name: 'main' };
   if (path === 'settings') return { name: 'settings' };
+  const admin = /^admin(?:\/(agents|users|audit))?$/.exec(path);
+  if (admin) return { name: 'admin', tab: ADMIN_TABS.find((t) => t === admin[1]) ?? 'agents' };
   const viewer = /^viewer\/([^/?]+)$/.exec(path);
   if (viewer?.[1]) {
     let session: string;
@@ -30,3 +36,4 @@ export function viewerHash(session: string): string {
 
 export const MAIN_HASH = '#/';
 export const SETTINGS_HASH = '#/settings';
+export const adminHash = (tab: AdminTab = 'agents') => `#/admin/${tab}`;

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { UserDto } from '../../../protocol';
+import { adminHash } from '../app/routes';
 import { useServices } from '../app/services-context';
 import { useAuth } from '../auth/auth-store';
 import { useSessions } from '../sessions/sessions-store';
@@ -45,6 +46,16 @@ export function Header({ user, active = 'main' }: { user: UserDto; active?: NavP
         </span>
         <span className="user-name">{user.username}</span>
         {user.role === 'admin' && <span className="role-chip">admin</span>}
+        {user.role === 'admin' && (
+          <a
+            href={adminHash()}
+            className="btn btn-ghost"
+            aria-current={active === 'admin' ? 'page' : undefined}
+            data-testid="nav-admin"
+          >
+            Admin
+          </a>
+        )}
         <button
           type="button"
           className="btn btn-ghost"

@@ -1,7 +1,7 @@
 import { MAIN_HASH, SETTINGS_HASH } from '../app/routes';
 import { useServices } from '../app/services-context';
 
-export type NavPage = 'main' | 'settings';
+export type NavPage = 'main' | 'settings' | 'admin';
 
 /**
  * Sessions and Settings, in the header. Only the desktop app has local stack settings, so a browser
