@@ -1,6 +1,7 @@
 import type { OnReadOpts } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ObservedState, RuntimeName, SessionSpec } from '../protocol';
+import type { SessionFiles } from './files/session-files';
 
 export interface StreamOptions {
   /** For net.connect: the relay reads every chunk out of one reused buffer instead of a fresh one. */
@@ -42,6 +43,8 @@ export interface Runtime {
    * cannot (a port-forward), returns a stream that emits 'data' as usual, which works as well.
    */
   openStream(name: string, options?: StreamOptions): Promise<Duplex>;
+  /** Access to sessions' home folders, for uploads and downloads; absent where not offered. */
+  readonly files?: SessionFiles;
   /** Returns the unsubscribe function. */
   onStatus(listener: RuntimeStatusListener): () => void;
   /** Releases the runtime's own resources; sessions keep running so a restarted agent can adopt them. */

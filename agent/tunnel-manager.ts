@@ -99,7 +99,8 @@ export class TunnelManager {
     ]);
   }
 
-  private dial(tunnelId: string): Promise<WebSocket> {
+  /** A paused socket on the agentTunnel route; the files tunnels dial the same way. */
+  dial(tunnelId: string): Promise<WebSocket> {
     return new Promise((resolve, reject) => {
       const url = apiWebSocketUrl(this.options.baseUrl, 'agentTunnel', { params: { tunnelId } });
       const ws = new WebSocket(url, {

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../protocol/files';
 
 /** The platform's app-data folder, where a desktop app keeps its state. */
 export function defaultDataDir(platform = process.platform, env = process.env, home = homedir()): string {
@@ -32,6 +33,7 @@ const Env = z.object({
   STREAMSPACE_LOGIN_MAX_DELAY_SECONDS: intFromEnv(300, 1),
   STREAMSPACE_TRUSTED_PROXIES: z.string().default(''),
   STREAMSPACE_PUBLIC_URL: z.string().default(''),
+  STREAMSPACE_MAX_UPLOAD_BYTES: intFromEnv(DEFAULT_MAX_UPLOAD_BYTES, 0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -57,6 +59,8 @@ export interface BackendConfig {
   trustedProxies: TrustedProxies;
   /** Origins (scheme://host[:port]) this server is reached at besides loopback. */
   publicUrls: string[];
+  /** The largest file a session's owner may upload into it. */
+  maxUploadBytes: number;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** Where migrations and the built renderer are found. */
   migrationsDir: string;
@@ -163,6 +167,7 @@ export function configFromEnv(
     loginMaxDelayMs: e.STREAMSPACE_LOGIN_MAX_DELAY_SECONDS * 1000,
     trustedProxies: parseTrustedProxies(e.STREAMSPACE_TRUSTED_PROXIES),
     publicUrls: parsePublicUrls(e.STREAMSPACE_PUBLIC_URL),
+    maxUploadBytes: e.STREAMSPACE_MAX_UPLOAD_BYTES,
     logLevel: e.LOG_LEVEL,
     migrationsDir: paths.migrationsDir,
     rendererDir: paths.rendererDir,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type WebSocket from 'ws';
+import type { BackendToAgent } from '../../protocol';
 import type { AgentSender } from '../agents/connections';
 
 interface Pending {
@@ -35,6 +36,15 @@ export class TunnelBroker {
   ) {}
 
   open(agentId: string, session: string): Promise<WebSocket> {
+    return this.openWith(agentId, session, (tunnelId) => ({ type: 'tunnel_open', tunnelId, session }));
+  }
+
+  /** As open, with another kind of request for the dial-back (a files tunnel, say). */
+  openWith(
+    agentId: string,
+    session: string,
+    request: (tunnelId: string) => BackendToAgent,
+  ): Promise<WebSocket> {
     const tunnelId = randomUUID();
     this.requested++;
     return new Promise<WebSocket>((resolve, reject) => {
@@ -43,7 +53,7 @@ export class TunnelBroker {
         reject(new TunnelError('timeout', 'the agent did not open the stream in time'));
       }, this.timeoutMs);
       this.pending.set(tunnelId, { agentId, session, resolve, reject, timer });
-      if (!this.sender.send(agentId, { type: 'tunnel_open', tunnelId, session })) {
+      if (!this.sender.send(agentId, request(tunnelId))) {
         clearTimeout(timer);
         this.pending.delete(tunnelId);
         reject(new TunnelError('agent_offline', 'the agent running this session is offline'));

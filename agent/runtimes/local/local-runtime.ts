@@ -16,6 +16,7 @@ import { removeStaleDisplayFiles } from './display-files';
 import { type LaunchHost, type LaunchSettings, launchSession } from './launch';
 import { persistentHomeDir, sessionPaths } from './layout';
 import { findLeftoverSessions, isIntact } from './leftovers';
+import { localFiles } from './local-files';
 import {
   isCleanExit,
   type LocalSession,
@@ -49,6 +50,7 @@ class AppQuit extends Error {}
 /** Per session one TigerVNC Xvnc on a display it picks itself, and the template's command on it. */
 export class LocalRuntime implements Runtime {
   readonly name = 'local' as const;
+  readonly files = localFiles(() => this.book.ready().then(() => this.book));
   private readonly book: SessionBook<LocalSession>;
   private readonly log: Logger;
   private readonly host: LaunchHost;
