@@ -6,6 +6,8 @@ import {
   AgentToBackend,
   apiWebSocketUrl,
   type BackendCommand,
+  type BackendFilesOpen,
+  type BackendThumbnailRequest,
   BackendToAgent,
   type BackendTunnelOpen,
   type BackoffOptions,
@@ -35,6 +37,10 @@ export interface ControlSocketOptions {
   onCommand(command: BackendCommand): void;
   /** A valid tunnel_open frame arrived. */
   onTunnelOpen(message: BackendTunnelOpen): void;
+  /** A valid thumbnail_request frame arrived; without a handler it is refused in the log. */
+  onThumbnailRequest?(message: BackendThumbnailRequest): void;
+  /** A valid files_open frame arrived; without a handler it is refused in the log. */
+  onFilesOpen?(message: BackendFilesOpen): void;
 }
 
 const CONTROL_MAX_PAYLOAD = 16 * 1024 * 1024;
@@ -176,6 +182,14 @@ export class ControlSocket {
         break;
       case 'tunnel_open':
         this.options.onTunnelOpen(message);
+        break;
+      case 'thumbnail_request':
+        if (this.options.onThumbnailRequest) this.options.onThumbnailRequest(message);
+        else this.log.warn({ session: message.session }, 'no thumbnail taker: ignoring thumbnail_request');
+        break;
+      case 'files_open':
+        if (this.options.onFilesOpen) this.options.onFilesOpen(message);
+        else this.log.warn({ session: message.session }, 'no file access: ignoring files_open');
         break;
       case 'error':
         this.log.warn({ code: message.code, reason: message.message }, 'the backend refused a frame');

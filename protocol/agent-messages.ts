@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { BackendFilesOpen } from './files';
 import { SessionName, TemplateName, Username } from './names';
 import { KubernetesSection, LocalSection, Resources, RuntimeName } from './templates';
+import { AgentThumbnail, BackendThumbnailRequest } from './thumbnails';
 
 /** Everything an agent needs to start a session; the backend builds it from the template. */
 export const SessionSpec = z.strictObject({
@@ -66,6 +68,7 @@ export const AgentToBackend = z.discriminatedUnion('type', [
   AgentResult,
   AgentSessionStatus,
   AgentTunnelError,
+  AgentThumbnail,
 ]);
 export type AgentToBackend = z.infer<typeof AgentToBackend>;
 export type AgentHello = z.infer<typeof AgentHello>;
@@ -113,6 +116,8 @@ export const BackendToAgent = z.discriminatedUnion('type', [
   BackendWelcome,
   BackendCommand,
   BackendTunnelOpen,
+  BackendThumbnailRequest,
+  BackendFilesOpen,
   BackendError,
 ]);
 export type BackendToAgent = z.infer<typeof BackendToAgent>;

@@ -1,4 +1,4 @@
-import type { AgentToBackend, ObservedState } from '../../protocol';
+import type { AgentThumbnail, AgentToBackend, ObservedState } from '../../protocol';
 import type { AgentRow } from '../db/schema';
 
 /** Where an agent's facts about its sessions go: the session service. */
@@ -27,6 +27,11 @@ export interface TunnelOutcomes {
   fail(agentId: string, tunnelId: string, message: string): void;
 }
 
+/** Where thumbnail answers go: the thumbnail requests. */
+export interface ThumbnailOutcomes {
+  answer(agentId: string, frame: AgentThumbnail): void;
+}
+
 type SessionFrame = Exclude<AgentToBackend, { type: 'hello' } | { type: 'heartbeat' }>;
 
 /**
@@ -35,7 +40,12 @@ type SessionFrame = Exclude<AgentToBackend, { type: 'hello' } | { type: 'heartbe
  */
 export class AgentFrameRouter {
   constructor(
-    private readonly parts: { commands: CommandOutcomes; sessions: SessionFacts; tunnels: TunnelOutcomes },
+    private readonly parts: {
+      commands: CommandOutcomes;
+      sessions: SessionFacts;
+      tunnels: TunnelOutcomes;
+      thumbnails?: ThumbnailOutcomes;
+    },
   ) {}
 
   /** A new socket of the agent: unfinished commands must be sent on it again. */
@@ -66,6 +76,8 @@ export class AgentFrameRouter {
         return this.parts.sessions.status(agentId, frame.name, frame.state, frame.message);
       case 'tunnel_error':
         return this.parts.tunnels.fail(agentId, frame.tunnelId, frame.message);
+      case 'thumbnail':
+        return this.parts.thumbnails?.answer(agentId, frame);
     }
   }
 }

@@ -114,7 +114,10 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
+const ACCEPT = { json: 'application/json', text: 'text/plain', bytes: '*/*' } as const;
+
 /** The URL and JSON body of a call; the schemas of the input are the caller's types, not checked here. */
+
 export function prepare(
   prefix: string,
   baseUrl: string,
@@ -123,7 +126,7 @@ export function prepare(
 ): PreparedRequest {
   const path = prefix + fillPath(route.path, input?.params as Record<string, string> | undefined);
   const headers: Record<string, string> = {
-    Accept: route.responseType === 'text' ? 'text/plain' : 'application/json',
+    Accept: ACCEPT[route.responseType],
   };
   const body = input?.body === undefined ? undefined : JSON.stringify(input.body);
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -182,7 +185,13 @@ export function createRestClient<T extends Record<string, RestRoute>>(
       response = await send(req, fresh);
       if (response.status === 401) return signedOut(response);
     }
-    const payload = route.responseType === 'text' ? await response.text() : await readBody(response);
+    const payload =
+      route.responseType === 'text'
+        ? await response.text()
+        : // A bytes route's errors are JSON like any other's.
+          route.responseType === 'bytes' && response.ok
+          ? new Uint8Array(await response.arrayBuffer())
+          : await readBody(response);
     if (!response.ok) throw apiErrorFrom(response.status, payload, retryAfterOf(response));
     const parsed = route.response.safeParse(payload);
     if (!parsed.success) {

@@ -31,8 +31,8 @@ export interface RestRoute<
   readonly response: R;
   /** Status of a successful answer. */
   readonly status: number;
-  /** `text` for answers that are not JSON (Prometheus metrics). */
-  readonly responseType: 'json' | 'text';
+  /** `text` for answers that are not JSON (Prometheus metrics); `bytes` for a file or an image, as a Uint8Array. */
+  readonly responseType: 'json' | 'text' | 'bytes';
   /** Error codes this route can answer with, besides the ones every route can (invalid_request, internal). */
   readonly errors: readonly string[];
 }
@@ -58,7 +58,7 @@ interface RestDefinition<P, Q, B, R, A> {
   body?: B;
   response: R;
   status?: number;
-  responseType?: 'json' | 'text';
+  responseType?: 'json' | 'text' | 'bytes';
   errors: readonly string[];
 }
 

@@ -2,11 +2,13 @@ import { useState } from 'react';
 import type { SessionDto } from '../../../protocol';
 import { useServices } from '../app/services-context';
 import { useTemplateTitle } from '../catalog/templates-store';
+import { FilesButton } from '../files/FilesButton';
 import { relativeTime } from '../format/relative-time';
 import { StateBadge } from './StateBadge';
 import { actionLabel as labels, type RowAction, rowActions, actionStyle as styles } from './session-actions';
 import { runSessionAction } from './session-commands';
 import { TerminateButton } from './TerminateButton';
+import { Thumbnail } from './Thumbnail';
 import { useLaunchBlocked } from './useQuota';
 
 export function SessionRow({ session, now }: { session: SessionDto; now: number }) {
@@ -25,6 +27,7 @@ export function SessionRow({ session, now }: { session: SessionDto; now: number 
 
   return (
     <li className={`session-row state-${state}`} data-testid={`session-row-${name}`} data-state={state}>
+      {state === 'running' && <Thumbnail name={name} title={title} />}
       <div className="session-main">
         <div className="session-title">
           <span className="session-app">{title}</span>
@@ -44,6 +47,9 @@ export function SessionRow({ session, now }: { session: SessionDto; now: number 
         )}
       </div>
       <div className="session-actions">
+        {(state === 'running' || state === 'hibernated') && (
+          <FilesButton name={name} title={title} className="btn" />
+        )}
         {rowActions(state).map((action) =>
           action === 'terminate' ? (
             <TerminateButton
