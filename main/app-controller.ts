@@ -8,6 +8,7 @@ import {
   type SessionDto,
 } from '../protocol';
 import type { FetchLike, RenewalTimers } from './auth-session';
+import type { ClipboardChannel } from './clipboard-handlers';
 import {
   Connection,
   type ConnectionLogger,
@@ -140,7 +141,7 @@ export class AppController {
     };
   }
 
-  ipcHandlers(openSession: (name: string) => void): IpcHandlers {
+  ipcHandlers(openSession: (name: string) => void): Omit<IpcHandlers, ClipboardChannel> {
     const { profiles, listKubeContexts, store } = this.options;
     return createIpcHandlers(
       this.connection,

@@ -1,13 +1,25 @@
 // Electron adapter: wires the pure modules beside it to Electron's APIs and holds no logic of its own.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, Notification, protocol, screen, session, Tray } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  ipcMain,
+  Menu,
+  Notification,
+  protocol,
+  screen,
+  session,
+  Tray,
+} from 'electron';
 import pino from 'pino';
 import { localStackArgs } from '../protocol';
 import { AppController, initialTrayState } from './app-controller';
 import { APP_ENTRY, APP_ORIGIN, APP_SCHEME, appSchemePrivileges, serveAppRequest } from './app-protocol';
 import { createAppSettings } from './app-settings';
 import { realTimers } from './auth-session';
+import { createClipboardHandlers } from './clipboard-handlers';
 import {
   KEYCHAIN_UNAVAILABLE_MESSAGE,
   keyringCredentialStore,
@@ -236,7 +248,7 @@ async function main(): Promise<void> {
 
   registerIpc(
     ipcMain,
-    controller.ipcHandlers((name) => windows.openSession(name)),
+    { ...controller.ipcHandlers((name) => windows.openSession(name)), ...createClipboardHandlers(clipboard) },
     (frameUrl) => security.isTrustedSender(frameUrl, rendererOrigins),
     log,
   );

@@ -1,4 +1,5 @@
 import type { KubeContextList, LocalStackSettings } from '../protocol';
+import type { ClipboardChannel } from './clipboard-handlers';
 import type { Connection } from './connection';
 import { createDesktopHandlers, type DesktopControls } from './desktop-handlers';
 import type { IpcHandlers } from './ipc';
@@ -18,7 +19,8 @@ export function createIpcHandlers(
   openSession: (name: string) => void,
   localStack: LocalStackControls,
   desktop: DesktopControls,
-): IpcHandlers {
+  // The clipboard's handlers are Electron's own (main/clipboard-handlers.ts), added where it is at hand.
+): Omit<IpcHandlers, ClipboardChannel> {
   const auth = () => connection.link()?.auth;
   return {
     'server:get': () => connection.waitForServer(),

@@ -52,6 +52,8 @@ function handlers(overrides: Partial<IpcHandlers> = {}): IpcHandlers {
     'local-stack:get-settings': () => ({ runtime: 'local' }),
     'local-stack:set-settings': vi.fn(async (settings) => settings),
     'local-stack:kube-contexts': () => ({ ok: true, contexts: [] }),
+    'clipboard:read-text': () => '',
+    'clipboard:write-text': () => {},
     ...overrides,
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { createClipboardHandlers } from '../main/clipboard-handlers';
 import { CodedError } from '../main/errors';
 import { type IpcHandlers, type IpcInvokeEventLike, registerIpc } from '../main/ipc';
 import { desktopHandlerStubs } from '../main/testing/fixtures';
@@ -37,6 +38,8 @@ function roundTrip(handlers: Partial<IpcHandlers>, frameUrl = 'app://streamspace
       contexts: ['kind-streamspace'],
       current: 'kind-streamspace',
     }),
+    'clipboard:read-text': () => '',
+    'clipboard:write-text': () => {},
     ...handlers,
   };
   registerIpc({ handle: (channel, listener) => listeners.set(channel, listener) }, all, (url) =>
@@ -87,6 +90,23 @@ describe('createBridge', () => {
       ['local-stack:set-settings', kube],
       ['local-stack:kube-contexts', {}],
     ]);
+  });
+
+  it('reads and writes the system clipboard through main, UTF-8 intact', async () => {
+    let system = 'Grüße — 東京 ✓';
+    const clipboard = {
+      readText: () => system,
+      writeText: (text: string) => {
+        system = text;
+      },
+    };
+    const bridge = createBridge(roundTrip(createClipboardHandlers(clipboard)), noListen);
+    await expect(bridge.clipboard!.readText()).resolves.toBe('Grüße — 東京 ✓');
+    await bridge.clipboard!.writeText('ñ 𝄞 😀');
+    expect(system).toBe('ñ 𝄞 😀');
+    await expect(bridge.clipboard!.writeText('x'.repeat(1_000_001))).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
   });
 
   it("rebuilds main's errors with their code and message", async () => {

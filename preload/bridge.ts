@@ -97,5 +97,9 @@ export function createBridge(invoke: Invoke, listen: Listen): DesktopBridge {
       setSettings: (patch) => call(invoke, 'app-settings:set', patch),
     },
     subscribe: createSubscribe(listen),
+    clipboard: {
+      readText: () => call(invoke, 'clipboard:read-text', undefined),
+      writeText: (text) => call(invoke, 'clipboard:write-text', { text }),
+    },
   };
 }

@@ -28,6 +28,15 @@ export interface LocalStackBridge {
   listKubeContexts(kubeconfig?: string): Promise<KubeContextList>;
 }
 
+/** Text on the system clipboard, capped so one copy cannot flood IPC or the session. */
+export const ClipboardText = z.string().max(1_000_000);
+
+/** The system clipboard, read and written by main: no permission prompt, and it works in every window. */
+export interface ClipboardBridge {
+  readText(): Promise<string>;
+  writeText(text: string): Promise<void>;
+}
+
 /** Remote profiles and the app's own settings; only the desktop app has either. */
 export interface ProfilesBridge {
   list(): Promise<ProfileList>;
@@ -83,6 +92,8 @@ export interface DesktopBridge {
   readonly profiles?: ProfilesBridge;
   /** Absent in a browser, whose page does its own sign-in and has nobody to push to it. */
   readonly subscribe?: Subscribe;
+  /** Absent in a browser, which has the async Clipboard API (where granted) and a paste box. */
+  readonly clipboard?: ClipboardBridge;
 }
 
 /**
@@ -109,6 +120,8 @@ export const ipcContract = {
   'profiles:remove': { request: z.strictObject({ id: z.string().min(1).max(64) }), response: ProfileList },
   'app-settings:get': { request: z.void(), response: DesktopSettings },
   'app-settings:set': { request: DesktopSettings.partial().strict(), response: DesktopSettings },
+  'clipboard:read-text': { request: z.void(), response: ClipboardText },
+  'clipboard:write-text': { request: z.strictObject({ text: ClipboardText }), response: z.void() },
 } as const;
 
 export type IpcChannel = keyof typeof ipcContract;

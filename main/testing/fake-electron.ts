@@ -193,6 +193,14 @@ export const nativeImage = {
   },
 };
 
+let clipboardText = '';
+export const clipboard = {
+  readText: () => clipboardText,
+  writeText(text: string) {
+    clipboardText = text;
+  },
+};
+
 export const Menu = { buildFromTemplate: (template: Array<Record<string, unknown>>) => ({ template }) };
 
 export class Tray extends EventEmitter {

@@ -19,6 +19,8 @@ declare module '@novnc/novnc' {
     credentialsrequired: CustomEvent<{ types: string[] }>;
     securityfailure: CustomEvent<{ status: number; reason?: string }>;
     desktopname: CustomEvent<{ name: string }>;
+    /** The session's clipboard changed (UTF-8 through the Extended Clipboard pseudo-encoding). */
+    clipboard: CustomEvent<{ text: string }>;
   }
 
   /** Not a DOM EventTarget: noVNC's own mixin, with listeners called with the RFB as `this`. */
@@ -29,12 +31,20 @@ declare module '@novnc/novnc' {
     viewOnly: boolean;
     focusOnClick: boolean;
     clipViewport: boolean;
+    /** JPEG quality, 0 to 9 (6 by default). */
+    qualityLevel: number;
+    /** Compression level, 0 to 9 (2 by default). */
+    compressionLevel: number;
     background: string;
     focus(options?: FocusOptions): void;
     blur(): void;
     disconnect(): void;
     sendCredentials(credentials: RfbCredentials): void;
     sendCtrlAltDel(): void;
+    /** Without a `code` (or one with no scancode) this sends the keysym alone. */
+    sendKey(keysym: number, code: string | null, down?: boolean): void;
+    /** Sets the session's clipboard. */
+    clipboardPasteFrom(text: string): void;
     addEventListener<K extends keyof RfbEventMap>(type: K, listener: (event: RfbEventMap[K]) => void): void;
     removeEventListener<K extends keyof RfbEventMap>(
       type: K,
