@@ -19,6 +19,7 @@ import { makeDataDirPrivateLogged } from './data-dir';
 import { type Database, type Db, openDatabase } from './db/client';
 import { settings } from './db/schema';
 import { EventHub } from './events/hub';
+import { fileRoutes } from './files/routes';
 import { createHttpApp } from './http/app';
 import { authenticate, requireAdmin } from './http/authenticate';
 import { createHostPolicy, guardUpgrades } from './http/host-check';
@@ -29,8 +30,10 @@ import { opsRoutes } from './ops/routes';
 import { sessionRoutes } from './sessions/routes';
 import { SessionService } from './sessions/service';
 import { SessionStore } from './sessions/store';
-import { TemplateCatalog } from './templates/catalog';
+import { type LocalAvailability, TemplateCatalog } from './templates/catalog';
 import { loadTemplates } from './templates/loader';
+import { thumbnailRoutes } from './thumbnails/routes';
+import { ThumbnailRequests } from './thumbnails/thumbnail-requests';
 import type { LocalStreams } from './vnc/local-streams';
 import { TicketBook } from './vnc/tickets';
 import { TunnelBroker } from './vnc/tunnels';
@@ -73,7 +76,13 @@ export async function createControlPlane(
    * localStack: the desktop's own stack, whose admin signs in over loopback undelayed (see
    * LoginThrottle). localStreams: its in-process agent's streams, so its viewers take one hop.
    */
-  options: { inMemoryDatabase?: boolean; localStack?: boolean; localStreams?: LocalStreams } = {},
+  options: {
+    inMemoryDatabase?: boolean;
+    localStack?: boolean;
+    localStreams?: LocalStreams;
+    /** The local stack's check of its own host for each template's program (see TemplateCatalog). */
+    localAvailability?: LocalAvailability;
+  } = {},
 ): Promise<ControlPlane> {
   // Before the database opens: it holds every secret, and older installs left it world-writable.
   await makeDataDirPrivateLogged(config.dataDir, logger, 'info');
@@ -89,7 +98,7 @@ export async function createControlPlane(
   const db = database.db;
   const { templates, problems } = loadTemplates(config.templateDirs);
   for (const p of problems) logger.warn({ file: p.file, problem: p.message }, 'skipping invalid template');
-  const catalog = new TemplateCatalog(templates);
+  const catalog = new TemplateCatalog(templates, options.localAvailability);
 
   const events = new EventHub();
   const audit = new AuditLog(db, logger);
@@ -147,7 +156,8 @@ export async function createControlPlane(
     logger,
     (userId) => auth.findUser(userId),
   );
-  const router = new AgentFrameRouter({ commands, sessions, tunnels });
+  const thumbnails = new ThumbnailRequests(connections);
+  const router = new AgentFrameRouter({ commands, sessions, tunnels, thumbnails });
   const hub = new AgentHub(agents, connections, router, events, logger, {
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     helloTimeoutMs: 10_000,
@@ -162,6 +172,8 @@ export async function createControlPlane(
   opsRoutes(register, { ping: () => database.ping(), agentsOnline: () => connections.onlineCount, metrics });
   authRoutes(register, auth);
   sessionRoutes(register, sessions, catalog, auth.revocations);
+  fileRoutes(register, { sessions, tunnels, maxUploadBytes: config.maxUploadBytes });
+  thumbnailRoutes(register, { session: (name) => store.get(name), requests: thumbnails });
   adminRoutes(register, { auth, agents, hub: connections, audit, logger });
 
   // Read per request, by then the server below exists and listens.
@@ -192,9 +204,12 @@ export async function createControlPlane(
   });
   server.on('upgrade', guardUpgrades(hosts, upgrades.handle));
   server.on('listening', () => hosts.announce(logger));
-  // A client that stalls mid-request must not hold a socket for ever.
+  // A client that stalls mid-request must not hold a socket for ever. An upload may take longer
+  // than any cap on the whole request, so a stall is a socket that moved no byte for a minute;
+  // WebSockets leave this timeout behind (ws clears it) and keep their own pings.
   server.headersTimeout = 20_000;
-  server.requestTimeout = 60_000;
+  server.requestTimeout = 0;
+  server.timeout = 60_000;
 
   const queue = commands;
   const timers = [

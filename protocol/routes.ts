@@ -17,6 +17,7 @@ import {
   UserList,
 } from './auth';
 import { AgentSummary } from './events';
+import { FileEntry, FileList, FileListQuery, FileParams } from './files';
 import { type HttpMethod, none, rest, ws } from './lib/route';
 import { SessionName, TemplateName } from './names';
 import {
@@ -29,6 +30,7 @@ import {
   VncQuery,
 } from './sessions';
 import { TemplateDto, TemplateList, TemplateQuery } from './templates';
+import { ThumbnailImage } from './thumbnails';
 
 /** Every REST and WebSocket route is under this prefix. */
 export const API_PREFIX = '/api/v1';
@@ -160,7 +162,8 @@ export const routes = {
     body: CreateSessionRequest,
     response: SessionDto,
     status: 202,
-    errors: ['unauthorized', 'not_found', 'quota_exceeded', 'no_agent'],
+    // conflict: on the local stack, the template's program is not installed on this computer.
+    errors: ['unauthorized', 'not_found', 'conflict', 'quota_exceeded', 'no_agent'],
   }),
   getSession: rest({
     method: 'GET',
@@ -180,6 +183,50 @@ export const routes = {
     params: NameParams,
     response: ViewerTicket,
     errors: [...OWNED, 'conflict'],
+  }),
+  /**
+   * A small JPEG of a running session's screen, at most THUMBNAIL_MAX_BYTES and
+   * THUMBNAIL_MAX_AGE_MS old; owner only (404 to anyone else who may not view it), 409 when the
+   * session is not running.
+   */
+  sessionThumbnail: rest({
+    method: 'GET',
+    path: '/sessions/:name/thumbnail',
+    auth: 'user',
+    params: NameParams,
+    response: ThumbnailImage,
+    responseType: 'bytes',
+    errors: [...OWNED, 'conflict', 'no_agent'],
+  }),
+  // A session's files, relative to its home folder; the owner only, as for its screen.
+  listFiles: rest({
+    method: 'GET',
+    path: '/sessions/:name/files',
+    auth: 'user',
+    params: NameParams,
+    query: FileListQuery.optional(),
+    response: FileList,
+    errors: [...OWNED, 'conflict', 'no_agent'],
+  }),
+  /** The raw body is the file (application/octet-stream), streamed to the agent; not JSON. */
+  uploadFile: rest({
+    method: 'PUT',
+    path: '/sessions/:name/files/:path',
+    auth: 'user',
+    params: FileParams,
+    response: FileEntry,
+    status: 201,
+    errors: [...OWNED, 'conflict', 'no_agent', 'payload_too_large', 'unsupported_media_type'],
+  }),
+  /** The file's bytes, streamed (application/octet-stream): fetch it raw, not with the typed client. */
+  downloadFile: rest({
+    method: 'GET',
+    path: '/sessions/:name/files/:path',
+    auth: 'user',
+    params: FileParams,
+    response: z.instanceof(Uint8Array),
+    responseType: 'bytes',
+    errors: [...OWNED, 'conflict', 'no_agent'],
   }),
 
   // Administration: what there is, then what changes it

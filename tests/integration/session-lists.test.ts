@@ -65,6 +65,11 @@ describe.each(dbKinds())('session lists served from memory stay in step on %s', 
     const erin = await createUser(b, admin.accessToken, 'erin');
     for (let i = 0; i < 3; i++)
       await b.client(erin.accessToken).createSession({ body: { template: 'xterm' } });
+    // Settled first: a session that turns running between the two reads would differ honestly.
+    await eventually(async () => {
+      const mine = await states(erin.accessToken);
+      return mine.length === 3 && mine.every((s) => s.endsWith(':running'));
+    });
     const plain = await list(admin.accessToken, true);
     const gzipped = await list(admin.accessToken, true, 'gzip, deflate');
     expect(plain.res.headers.get('content-encoding')).toBeNull();
