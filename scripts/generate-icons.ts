@@ -117,10 +117,12 @@ function filesUnder(dir: string): string[] {
 /** Files in resources/icons that the plan no longer makes (sources excepted). */
 export function strayFiles(plan: readonly Output[], dir = ICONS_DIR): string[] {
   const planned = new Set(plan.map((o) => o.file));
-  return filesUnder(dir)
-    .map((path) => relative(dir, path).split('\\').join('/'))
-    // templates/ holds the catalog's hand-drawn SVGs, which the renderer bundles as they are.
-    .filter((file) => !file.startsWith('src/') && !file.startsWith('templates/') && !planned.has(file));
+  return (
+    filesUnder(dir)
+      .map((path) => relative(dir, path).split('\\').join('/'))
+      // templates/ holds the catalog's hand-drawn SVGs, which the renderer bundles as they are.
+      .filter((file) => !file.startsWith('src/') && !file.startsWith('templates/') && !planned.has(file))
+  );
 }
 
 /** The files that differ from a fresh rendering, or are missing. */
