@@ -27,6 +27,7 @@ import { routeRegistrar } from './http/register';
 import { AuditLog } from './ops/audit';
 import { Metrics } from './ops/metrics';
 import { opsRoutes } from './ops/routes';
+import { IdleWarnings } from './sessions/idle-warnings';
 import { sessionRoutes } from './sessions/routes';
 import { SessionService } from './sessions/service';
 import { SessionStore } from './sessions/store';
@@ -211,6 +212,12 @@ export async function createControlPlane(
   server.requestTimeout = 0;
   server.timeout = 60_000;
 
+  const idleWarnings = new IdleWarnings({
+    idleHibernateMs: config.idleHibernateMs,
+    candidates: (cutoff) => store.runningIdleSince(cutoff),
+    viewerCount: (name) => sessions.viewerCount(name),
+    send: (username, event) => events.toUser(username, event),
+  });
   const queue = commands;
   const timers = [
     setInterval(
@@ -221,6 +228,12 @@ export async function createControlPlane(
     setInterval(
       () => void sessions.hibernateIdle().catch((err: unknown) => logger.error({ err }, 'idle sweep failed')),
       Math.min(30_000, Math.max(1000, config.idleHibernateMs / 4)),
+    ),
+    // Often enough that the warning comes close to a minute ahead, not up to a sweep late.
+    setInterval(
+      () =>
+        void idleWarnings.sweep().catch((err: unknown) => logger.error({ err }, 'idle warning sweep failed')),
+      Math.min(10_000, Math.max(1000, config.idleHibernateMs / 8)),
     ),
   ];
   for (const t of timers) t.unref();

@@ -23,7 +23,7 @@ import { wsEventsSocket } from './events-socket';
 import type { IpcHandlers } from './ipc';
 import { createIpcHandlers } from './ipc-handlers';
 import type { Profile, ProfileStore } from './profiles';
-import { type CreateEventsSocket, TrayFeed } from './tray-feed';
+import { type CreateEventsSocket, TrayFeed, type TrayFeedOptions } from './tray-feed';
 import type { TrayActions, TrayState } from './tray-menu';
 import type { Store } from './tray-store';
 
@@ -54,6 +54,8 @@ export interface AppControllerOptions {
   onSignInNeeded?: (profile: Profile) => void;
   /** Renewed or ended sign-ins, for the pushes to open pages. */
   onAuthChanged?: (state: AuthState | null) => void;
+  /** A session hibernates in about a minute for idleness (the /events warning). */
+  onIdleWarning?: TrayFeedOptions['onIdleWarning'];
   /** A tray action failed; there is no window to show it in. */
   notify?: (title: string, message: string) => void;
   /** The kubeconfig contexts a settings page can offer; none unless the adapter can read them. */
@@ -176,6 +178,7 @@ export class AppController {
       },
       createSocket: this.options.createEventsSocket ?? wsEventsSocket,
       backoff: this.options.eventsBackoff,
+      onIdleWarning: this.options.onIdleWarning,
     });
     return this.feed;
   }

@@ -33,6 +33,7 @@ import { jsonFile } from './json-file';
 import { kubeContextList } from './kube-contexts';
 import { parseLaunchArgs } from './launch-args';
 import { launchRequestQueue } from './launch-requests';
+import { idleWarningNotification } from './notifications';
 import { confirm, deepLinkIntake, openExternal, startupRequests, trayImages } from './os-integration';
 import { createProfileStore, type ProfileStore } from './profiles';
 import * as security from './security';
@@ -237,6 +238,10 @@ async function main(): Promise<void> {
     onAuthChanged: (state) => (state ? push('auth:renewed', state) : push('auth:signed-out', null)),
     onServerMoved: () => windows.reloadAll(),
     onSessionLaunched: (launched) => windows.openSession(launched.name, launched.template),
+    onIdleWarning: (warning) => {
+      const item = idleWarningNotification(warning, store.get().templates);
+      notify(item.title, item.body);
+    },
     notify,
     listKubeContexts: (kubeconfig) => kubeContextList(kubeconfig, process.env),
     renewalTimers: realTimers,

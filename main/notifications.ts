@@ -1,10 +1,10 @@
-import { IDLE_HIBERNATE_MESSAGE, type SessionDto } from '../protocol';
+import { IDLE_HIBERNATE_MESSAGE, type IdleWarningEvent, type SessionDto } from '../protocol';
 import type { TrayState } from './tray-menu';
 
 export interface SessionNotification {
   /** The session a click opens. */
   session: string;
-  kind: 'running' | 'failed' | 'idle-hibernate';
+  kind: 'running' | 'failed' | 'idle-hibernate' | 'idle-warning';
   title: string;
   body: string;
 }
@@ -52,4 +52,20 @@ export function sessionNotifications(previous: TrayState, next: TrayState): Sess
     }
   }
   return out;
+}
+
+/** The backend's warning, a minute ahead, that a session nobody watches is about to hibernate. */
+export function idleWarningNotification(
+  warning: IdleWarningEvent,
+  templates: TrayState['templates'],
+  now = Date.now(),
+): SessionNotification {
+  const name = templates.find((t) => t.name === warning.template)?.displayName ?? warning.template;
+  const seconds = Math.max(0, Math.round((Date.parse(warning.hibernateAt) - now) / 1000));
+  return {
+    session: warning.session,
+    kind: 'idle-warning',
+    title: `${name} hibernates in ${seconds} s`,
+    body: 'Nobody is watching it. Open it to keep it running.',
+  };
 }

@@ -4,6 +4,7 @@ import {
   connectEvents,
   type EventsSocket,
   type EventsSocketHandlers,
+  type IdleWarningEvent,
   type ServerEvent,
   type SessionDto,
 } from '../protocol';
@@ -22,6 +23,8 @@ export interface TrayFeedOptions {
   refreshToken: () => Promise<string | null>;
   createSocket: CreateEventsSocket;
   backoff?: BackoffOptions;
+  /** A session of this user hibernates in about a minute unless it is opened. */
+  onIdleWarning?: (warning: IdleWarningEvent) => void;
   /** The sign-in is gone; the feed has stopped itself. */
   onSignedOut?: () => void;
 }
@@ -104,6 +107,10 @@ export class TrayFeed {
     if (this.stopped) return;
     if (event.type === 'session') {
       this.apply(event.session);
+      return;
+    }
+    if (event.type === 'idle_warning') {
+      this.options.onIdleWarning?.(event);
       return;
     }
     if (event.type === 'error' && event.code === 'unauthorized') {

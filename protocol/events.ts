@@ -27,10 +27,27 @@ export const AgentSummary = z.object({
 });
 export type AgentSummary = z.infer<typeof AgentSummary>;
 
+/**
+ * Sent to a session's owner about a minute before the idle sweep hibernates it, once per idle
+ * spell. Opening the session (a viewer connecting) cancels it; nothing is sent when it does.
+ */
+export const IdleWarningEvent = z.object({
+  type: z.literal('idle_warning'),
+  session: z.string(),
+  template: z.string(),
+  /** When the sweep will hibernate it at the earliest (ISO 8601). */
+  hibernateAt: z.string(),
+});
+export type IdleWarningEvent = z.infer<typeof IdleWarningEvent>;
+
+/** How long before an idle hibernation its owner is warned. */
+export const IDLE_WARNING_LEAD_MS = 60_000;
+
 export const ServerEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('session'), session: SessionDto }),
   z.object({ type: z.literal('agent'), agent: AgentSummary }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  IdleWarningEvent,
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;

@@ -26,6 +26,11 @@ export class EventHub {
     }
   }
 
+  /** An event for one user's own sockets only (not admins'), such as an idle warning. */
+  toUser(username: string, event: ServerEvent): void {
+    for (const s of this.subscribers) if (s.username === username) s.send(event);
+  }
+
   agent(agent: AgentSummary): void {
     for (const s of this.subscribers) if (s.isAdmin) s.send({ type: 'agent', agent });
   }

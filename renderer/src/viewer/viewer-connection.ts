@@ -74,6 +74,8 @@ export interface ViewerConnection {
   connect(): void;
   /** The session's known state may have changed: update the wait, stop, sleep, or come back. */
   sessionChanged(): void;
+  /** A person closes the stream (the toolbar's Disconnect): nothing reconnects until `connect`. */
+  disconnect(): void;
   dispose(): void;
   readonly status: ViewerStatus;
 }
@@ -330,6 +332,13 @@ export function createViewerConnection(deps: ViewerConnectionDeps): ViewerConnec
       open(true);
     },
     sessionChanged,
+    disconnect() {
+      if (disposed) return;
+      stop();
+      lost = false;
+      misses = 0;
+      view('disconnected', 'Disconnected. Reconnect to continue.');
+    },
     dispose() {
       stop();
       disposed = true;
