@@ -8,7 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration tests start real Xvnc, PostgreSQL and Chromium; two cores cannot take many at once.
     maxWorkers: 2,
-    // Raw RFB clients in tests answer VncAuth, which is DES; OpenSSL 3 keeps DES in its legacy provider.
+    // agent/thumbnails/des.test.ts checks our DES against OpenSSL's, which OpenSSL 3 keeps in its legacy provider.
     execArgv: ['--openssl-legacy-provider'],
   },
 });

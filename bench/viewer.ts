@@ -1,6 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
@@ -8,8 +6,8 @@ import { sessionPaths } from '../agent/runtimes/local/layout';
 import { DEFAULT_RENDERER_DIR, FIRST_LOAD_BUDGET_BYTES, firstLoadJs, kb } from '../scripts/bundle-size';
 import { CHROMIUM_PATH } from '../tests/support/browser';
 import { collectOutput } from '../tests/support/processes';
-import { startStackProcess } from '../tests/support/stack-process';
 import { launchRunning, type SignedIn, signIn, terminate } from './lib/api';
+import { FLOOD_TEMPLATE, startFloodStack } from './lib/flood-stack';
 import { FRAME_COUNTER, serveNovncPage } from './lib/novnc-page';
 import { round, table } from './lib/stats';
 
@@ -19,19 +17,6 @@ const WINDOW_MS = env('BENCH_VIEWER_SECONDS', 6) * 1000;
 const VIEWPORT = { width: 1280, height: 800 };
 const TARGET_RATIO = 0.9;
 const PASSWORD = 'bench-viewer-password';
-const TEMPLATE = 'xterm-flood';
-
-// The same never-ending scroll as the tunnel bench's Xvnc pass: the screen changes all the time.
-const TEMPLATE_YAML = `name: ${TEMPLATE}
-displayName: Terminal flood
-description: Bench only. An xterm that redraws without pause.
-category: Tools
-icon: terminal
-tags: [bench]
-defaultResources: { memory: 256Mi, cpu: 250m }
-local:
-  command: [xterm, -geometry, 120x40+0+0, -e, sh, -c, 'while :; do ls -lR /usr; done']
-`;
 
 interface FrameWindow {
   frames: number;
@@ -112,15 +97,9 @@ async function freePort(): Promise<number> {
 export async function benchViewer(): Promise<Record<string, unknown>> {
   const log = (line: string) => console.error(`[viewer] ${line}`);
   const firstLoad = await firstLoadJs(DEFAULT_RENDERER_DIR);
-  const templates = mkdtempSync(join(tmpdir(), 'ss-bench-viewer-'));
-  writeFileSync(join(templates, `${TEMPLATE}.yaml`), TEMPLATE_YAML);
-  const stack = await startStackProcess({
-    STREAMSPACE_ADMIN_PASSWORD: PASSWORD,
-    STREAMSPACE_TEMPLATES_DIR: templates,
-    LOG_LEVEL: 'warn',
-  });
-  const orphanGuard = () => stack.child.kill('SIGTERM');
-  process.once('exit', orphanGuard);
+  // The same never-ending scroll as the tunnel bench's Xvnc pass: the screen changes all the time.
+  const flood = await startFloodStack(PASSWORD, 'ss-bench-viewer-');
+  const { stack } = flood;
   const direct: FrameWindow[] = [];
   const path: FrameWindow[] = [];
   let websockify: ReturnType<typeof startWebsockify> | undefined;
@@ -131,7 +110,7 @@ export async function benchViewer(): Promise<Record<string, unknown>> {
   try {
     const user = await signIn(stack.url, 'admin', PASSWORD);
     admin = user;
-    const session = await launchRunning(user.api, TEMPLATE);
+    const session = await launchRunning(user.api, FLOOD_TEMPLATE);
     sessionName = session.name;
     const { vncSocket } = sessionPaths(join(stack.dataDir, 'local-runtime'), session.name);
     const wsPort = await freePort();
@@ -195,9 +174,7 @@ export async function benchViewer(): Promise<Record<string, unknown>> {
     await browser?.close();
     if (websockify && websockify.child.exitCode === null) websockify.child.kill('SIGTERM');
     await novnc.close();
-    process.off('exit', orphanGuard);
-    await stack.stop();
-    rmSync(templates, { recursive: true, force: true });
+    await flood.stop();
   }
 
   const directFps = fps(direct);

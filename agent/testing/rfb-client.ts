@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { createCipheriv } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import { connectUnix } from '../runtimes/local/unix-socket';
+import { vncAuthResponse } from '../thumbnails/des';
 
 /**
  * The one raw RFB 3.8 client of the agent tests, the integration tests and the benchmarks:
@@ -146,46 +145,6 @@ export function wsTransport(url: string, headers: Record<string, string> = {}): 
   });
 }
 
-/** VNC's DES key: the password's bytes, zero-padded to 8, each byte's bits mirrored. */
-export function vncDesKey(password: string): Buffer {
-  const key = Buffer.alloc(8);
-  Buffer.from(password, 'latin1').copy(key, 0, 0, 8);
-  for (let i = 0; i < 8; i++) {
-    let byte = key[i] as number;
-    let mirrored = 0;
-    for (let bit = 0; bit < 8; bit++) {
-      mirrored = (mirrored << 1) | (byte & 1);
-      byte >>= 1;
-    }
-    key[i] = mirrored;
-  }
-  return key;
-}
-
-/**
- * DES-ECB as VncAuth needs it. OpenSSL 3 keeps DES in its legacy provider, which a running Node
- * cannot load, so fall back to a child Node started with --openssl-legacy-provider. Null when
- * neither has DES.
- */
-export function desEcbEncrypt(key: Buffer, data: Buffer): Buffer | null {
-  try {
-    const cipher = createCipheriv('des-ecb', key, null);
-    cipher.setAutoPadding(false);
-    return Buffer.concat([cipher.update(data), cipher.final()]);
-  } catch {}
-  const script = `
-    const { createCipheriv } = require('node:crypto');
-    const [key, data] = require('node:fs').readFileSync(0, 'utf8').split(' ').map((h) => Buffer.from(h, 'hex'));
-    const cipher = createCipheriv('des-ecb', key, null);
-    cipher.setAutoPadding(false);
-    process.stdout.write(Buffer.concat([cipher.update(data), cipher.final()]).toString('hex'));`;
-  const result = spawnSync(process.execPath, ['--openssl-legacy-provider', '-e', script], {
-    input: `${key.toString('hex')} ${data.toString('hex')}`,
-    encoding: 'utf8',
-  });
-  return result.status === 0 && result.stdout ? Buffer.from(result.stdout, 'hex') : null;
-}
-
 export interface RfbGreeting {
   version: string;
   securityTypes: number[];
@@ -193,8 +152,7 @@ export interface RfbGreeting {
 
 export type VncAuthResult =
   | { kind: 'ok'; width: number; height: number; name: string }
-  | { kind: 'refused'; reason: string }
-  | { kind: 'no-des' };
+  | { kind: 'refused'; reason: string };
 
 interface ServerInit {
   kind: 'ok';
@@ -235,9 +193,7 @@ async function authenticate(
   if (!greeting.securityTypes.includes(2)) throw new Error(`no VncAuth in ${greeting.securityTypes}`);
   t.send(Buffer.from([2]));
   const challenge = await reader.read(16);
-  const response = desEcbEncrypt(vncDesKey(password), challenge);
-  if (response === null) return { kind: 'no-des' };
-  t.send(response);
+  t.send(vncAuthResponse(password, challenge));
   if ((await reader.read(4)).readUInt32BE(0) !== 0) {
     const length = (await reader.read(4)).readUInt32BE(0);
     return { kind: 'refused', reason: (await reader.read(length)).toString('utf8') };
@@ -285,7 +241,6 @@ export interface RfbSession {
 export async function rfbConnect(t: RfbTransport, password: string): Promise<RfbSession> {
   const q = t.reader;
   const init = await authenticate(t, password);
-  if (init.kind === 'no-des') throw new Error('VncAuth needs DES: run Node with --openssl-legacy-provider');
   if (init.kind === 'refused') throw new Error(`VncAuth failed: ${init.reason}`);
   const { width, height, bytesPerPixel, name } = init;
   const enc = Buffer.alloc(8);

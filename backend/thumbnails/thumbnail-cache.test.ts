@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { deferred } from '../testing/deferred';
 import { ThumbnailCache } from './thumbnail-cache';
-
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 describe('ThumbnailCache', () => {
   it('shares one capture among concurrent requests, serves it while fresh, and takes a new one after', async () => {

@@ -1,26 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sessionPaths } from '../../agent/runtimes/local/layout';
 import { type RfbTransport, rfbConnect, unixTransport, wsTransport } from '../../agent/testing/rfb-client';
-import { startStackProcess } from '../../tests/support/stack-process';
 import { launchRunning, signIn, terminate, viewer } from './api';
+import { FLOOD_TEMPLATE, startFloodStack } from './flood-stack';
 
 const PASSWORD = 'bench-admin-password';
-const TEMPLATE = 'xterm-flood';
-
-// A terminal that never stops scrolling: the busiest thing a VNC session commonly shows.
-const TEMPLATE_YAML = `name: ${TEMPLATE}
-displayName: Terminal flood
-description: Bench only. An xterm that redraws without pause.
-category: Tools
-icon: terminal
-tags: [bench]
-defaultResources: { memory: 256Mi, cpu: 250m }
-local:
-  command: [xterm, -geometry, 120x40+0+0, -e, sh, -c, 'while :; do ls -lR /usr; done']
-`;
 
 export interface FpsRun {
   frames: number;
@@ -53,20 +38,12 @@ export async function xvncPass(
   rounds: number,
   ms: number,
 ): Promise<{ direct: FpsRun[]; streamspace: FpsRun[] }> {
-  const templates = mkdtempSync(join(tmpdir(), 'ss-bench-templates-'));
-  writeFileSync(join(templates, `${TEMPLATE}.yaml`), TEMPLATE_YAML);
-  const stack = await startStackProcess({
-    STREAMSPACE_ADMIN_PASSWORD: PASSWORD,
-    STREAMSPACE_TEMPLATES_DIR: templates,
-    LOG_LEVEL: 'warn',
-  });
-  // If the bench dies half-way, the stack must not stay behind it.
-  const orphanGuard = () => stack.child.kill('SIGTERM');
-  process.once('exit', orphanGuard);
+  const flood = await startFloodStack(PASSWORD, 'ss-bench-templates-');
+  const { stack } = flood;
   const out = { direct: [] as FpsRun[], streamspace: [] as FpsRun[] };
   try {
     const admin = await signIn(stack.url, 'admin', PASSWORD);
-    const session = await launchRunning(admin.api, TEMPLATE);
+    const session = await launchRunning(admin.api, FLOOD_TEMPLATE);
     // Xvnc listens only on the session's private socket, which this (the stack's) account may open.
     const { vncSocket } = sessionPaths(join(stack.dataDir, 'local-runtime'), session.name);
     // Let the terminal get going before anything is timed.
@@ -84,9 +61,7 @@ export async function xvncPass(
     }
     await terminate(admin.api, session.name);
   } finally {
-    process.off('exit', orphanGuard);
-    await stack.stop();
-    rmSync(templates, { recursive: true, force: true });
+    await flood.stop();
   }
   return out;
 }

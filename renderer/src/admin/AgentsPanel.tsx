@@ -1,10 +1,14 @@
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { AdminAgent, CreatedAgent, RuntimeName, UserDto } from '../../../protocol';
-import { describeError } from '../api/errors';
 import { useServices } from '../app/services-context';
 import { relativeTime } from '../format/relative-time';
+import { FormError, PanelError } from './AdminErrors';
+import { AdminTable } from './AdminTable';
 import { agentCommand } from './agent-command';
 import { useAdminData } from './useAdminData';
+import { useSubmit } from './useSubmit';
+
+const AGENT_COLUMNS = ['Name', 'Runtime', 'Status', 'Sessions', 'Last heartbeat', 'Owner'];
 
 export function AgentsPanel({ me }: { me: UserDto }) {
   const { api } = useServices();
@@ -19,11 +23,7 @@ export function AgentsPanel({ me }: { me: UserDto }) {
           Refresh
         </button>
       </div>
-      {agents.error && (
-        <p role="alert" className="banner banner-error">
-          {agents.error}
-        </p>
-      )}
+      <PanelError error={agents.error} />
       {created ? (
         <NewAgentToken created={created} onDone={() => setCreated(null)} />
       ) : (
@@ -52,53 +52,38 @@ function AgentTable({ agents, loading }: { agents: readonly AdminAgent[] | undef
     );
   }
   return (
-    <div className="admin-table-wrap">
-      <table className="admin-table" data-testid="agents-table">
-        <caption className="visually-hidden">Registered agents</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Runtime</th>
-            <th scope="col">Status</th>
-            <th scope="col">Sessions</th>
-            <th scope="col">Last heartbeat</th>
-            <th scope="col">Owner</th>
-          </tr>
-        </thead>
-        <tbody>
-          {agents.map((a) => (
-            <tr key={a.id} data-testid={`agent-row-${a.name}`}>
-              <th scope="row">{a.name}</th>
-              <td>{a.runtime ?? '—'}</td>
-              <td>
-                <span
-                  className={`badge ${a.status === 'online' ? 'badge-running' : 'badge-failed'}`}
-                  data-testid="agent-status"
-                >
-                  {a.status === 'online' ? 'Online' : 'Offline'}
-                </span>
-              </td>
-              <td>
-                {a.activeSessions} / {a.maxSessions}
-              </td>
-              <td>
-                {a.lastHeartbeatAt ? (
-                  <time dateTime={a.lastHeartbeatAt} title={new Date(a.lastHeartbeatAt).toLocaleString()}>
-                    {relativeTime(a.lastHeartbeatAt, now)}
-                  </time>
-                ) : (
-                  'never'
-                )}
-              </td>
-              <td>
-                {a.owner ?? '—'}
-                {a.shared && <span className="role-chip">shared</span>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <AdminTable testId="agents-table" caption="Registered agents" columns={AGENT_COLUMNS}>
+      {agents.map((a) => (
+        <tr key={a.id} data-testid={`agent-row-${a.name}`}>
+          <th scope="row">{a.name}</th>
+          <td>{a.runtime ?? '—'}</td>
+          <td>
+            <span
+              className={`badge ${a.status === 'online' ? 'badge-running' : 'badge-failed'}`}
+              data-testid="agent-status"
+            >
+              {a.status === 'online' ? 'Online' : 'Offline'}
+            </span>
+          </td>
+          <td>
+            {a.activeSessions} / {a.maxSessions}
+          </td>
+          <td>
+            {a.lastHeartbeatAt ? (
+              <time dateTime={a.lastHeartbeatAt} title={new Date(a.lastHeartbeatAt).toLocaleString()}>
+                {relativeTime(a.lastHeartbeatAt, now)}
+              </time>
+            ) : (
+              'never'
+            )}
+          </td>
+          <td>
+            {a.owner ?? '—'}
+            {a.shared && <span className="role-chip">shared</span>}
+          </td>
+        </tr>
+      ))}
+    </AdminTable>
   );
 }
 
@@ -115,30 +100,18 @@ function RegisterAgentForm({
   const [runtime, setRuntime] = useState<RuntimeName>('local');
   const [owner, setOwner] = useState(defaultOwner);
   const [maxSessions, setMaxSessions] = useState('10');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await api.createAgent({
-        body: {
-          name: name.trim(),
-          runtime,
-          maxSessions: Number(maxSessions),
-          ...(runtime === 'local' ? { owner: owner.trim() } : {}),
-        },
-      });
-      setName('');
-      onCreated(created);
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { submit, busy, error } = useSubmit(async () => {
+    const created = await api.createAgent({
+      body: {
+        name: name.trim(),
+        runtime,
+        maxSessions: Number(maxSessions),
+        ...(runtime === 'local' ? { owner: owner.trim() } : {}),
+      },
+    });
+    setName('');
+    onCreated(created);
+  });
 
   return (
     <form
@@ -200,11 +173,7 @@ function RegisterAgentForm({
           {busy ? 'Registering…' : 'Register agent'}
         </button>
       </div>
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </form>
   );
 }

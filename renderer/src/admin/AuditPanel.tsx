@@ -1,5 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useServices } from '../app/services-context';
+import { PanelError } from './AdminErrors';
+import { AdminTable } from './AdminTable';
 import { type AuditForm, auditQueryOf, EMPTY_AUDIT_FORM } from './audit-filters';
 import { useAdminData } from './useAdminData';
 
@@ -16,6 +18,8 @@ const KNOWN_ACTIONS = [
   'agent.update',
   'agent.revoke',
 ];
+
+const AUDIT_COLUMNS = ['Time', 'Actor', 'Action', 'Target', 'Detail'];
 
 export function AuditPanel() {
   const { api } = useServices();
@@ -85,11 +89,7 @@ export function AuditPanel() {
           </button>
         </div>
       </form>
-      {audit.error && (
-        <p role="alert" className="banner banner-error">
-          {audit.error}
-        </p>
-      )}
+      <PanelError error={audit.error} />
       {!audit.data ? (
         <p className="muted">{audit.loading ? 'Loading the audit log…' : 'Nothing to show.'}</p>
       ) : audit.data.entries.length === 0 ? (
@@ -98,33 +98,24 @@ export function AuditPanel() {
           <p className="muted">Widen the time range or clear a filter.</p>
         </div>
       ) : (
-        <div className="admin-table-wrap">
-          <table className="admin-table" data-testid="audit-table" aria-busy={audit.loading}>
-            <caption className="visually-hidden">Audit entries, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Action</th>
-                <th scope="col">Target</th>
-                <th scope="col">Detail</th>
-              </tr>
-            </thead>
-            <tbody>
-              {audit.data.entries.map((e) => (
-                <tr key={e.id} data-testid="audit-row">
-                  <td>
-                    <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
-                  </td>
-                  <td>{e.actor}</td>
-                  <td data-testid="audit-row-action">{e.action}</td>
-                  <td>{e.target}</td>
-                  <td className="admin-detail">{e.detail ? JSON.stringify(e.detail) : ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AdminTable
+          testId="audit-table"
+          caption="Audit entries, newest first"
+          columns={AUDIT_COLUMNS}
+          busy={audit.loading}
+        >
+          {audit.data.entries.map((e) => (
+            <tr key={e.id} data-testid="audit-row">
+              <td>
+                <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
+              </td>
+              <td>{e.actor}</td>
+              <td data-testid="audit-row-action">{e.action}</td>
+              <td>{e.target}</td>
+              <td className="admin-detail">{e.detail ? JSON.stringify(e.detail) : ''}</td>
+            </tr>
+          ))}
+        </AdminTable>
       )}
     </section>
   );

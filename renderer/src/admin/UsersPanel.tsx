@@ -1,9 +1,22 @@
-import { type FormEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import type { Role, UserDto } from '../../../protocol';
 import { describeError } from '../api/errors';
 import { useServices } from '../app/services-context';
 import { useNotices } from '../ui/notices-store';
+import { FormError, PanelError } from './AdminErrors';
+import { AdminTable } from './AdminTable';
 import { useAdminData } from './useAdminData';
+import { useSubmit } from './useSubmit';
+
+const USER_COLUMNS = [
+  'Username',
+  'Role',
+  'Status',
+  'Created',
+  <span key="actions" className="visually-hidden">
+    Actions
+  </span>,
+];
 
 export function UsersPanel({ me }: { me: UserDto }) {
   const { api } = useServices();
@@ -28,91 +41,71 @@ export function UsersPanel({ me }: { me: UserDto }) {
       <div className="section-head">
         <h2 id="admin-users-title">Users</h2>
       </div>
-      {users.error && (
-        <p role="alert" className="banner banner-error">
-          {users.error}
-        </p>
-      )}
+      <PanelError error={users.error} />
       <CreateUserForm onCreated={users.reload} />
       {!users.data ? (
         <p className="muted">{users.loading ? 'Loading users…' : 'No users to show.'}</p>
       ) : (
-        <div className="admin-table-wrap">
-          <table className="admin-table" data-testid="users-table">
-            <caption className="visually-hidden">Users</caption>
-            <thead>
-              <tr>
-                <th scope="col">Username</th>
-                <th scope="col">Role</th>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+        <AdminTable testId="users-table" caption="Users" columns={USER_COLUMNS}>
+          {users.data.users.map((u) => {
+            const self = u.id === me.id;
+            const busy = pending === u.id;
+            return (
+              <tr key={u.id} data-testid={`user-row-${u.username}`}>
+                <th scope="row">
+                  {u.username}
+                  {self && <span className="muted small"> (you)</span>}
                 </th>
+                <td>
+                  <select
+                    aria-label={`Role of ${u.username}`}
+                    value={u.role}
+                    disabled={busy || self}
+                    title={self ? 'You cannot change your own role here' : undefined}
+                    data-testid="user-role"
+                    onChange={(e) => {
+                      const role: Role = e.target.value === 'admin' ? 'admin' : 'user';
+                      void change(
+                        u,
+                        { role },
+                        `${u.username} is now ${role === 'admin' ? 'an admin' : 'a user'}.`,
+                      );
+                    }}
+                  >
+                    <option value="user">User</option>
+                    <option value="admin">Admin</option>
+                  </select>
+                </td>
+                <td data-testid="user-status">{u.disabled ? 'Disabled' : 'Active'}</td>
+                <td>
+                  <time dateTime={u.createdAt}>{new Date(u.createdAt).toLocaleDateString()}</time>
+                </td>
+                <td>
+                  {!self && (
+                    <button
+                      type="button"
+                      className={u.disabled ? 'btn btn-small' : 'btn btn-small btn-danger-ghost'}
+                      disabled={busy}
+                      aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.username}`}
+                      data-testid="user-toggle"
+                      onClick={() =>
+                        void change(
+                          u,
+                          { disabled: !u.disabled },
+                          u.disabled
+                            ? `${u.username} can sign in again.`
+                            : `${u.username} is disabled and signed out.`,
+                        )
+                      }
+                    >
+                      {u.disabled ? 'Enable' : 'Disable'}
+                    </button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {users.data.users.map((u) => {
-                const self = u.id === me.id;
-                const busy = pending === u.id;
-                return (
-                  <tr key={u.id} data-testid={`user-row-${u.username}`}>
-                    <th scope="row">
-                      {u.username}
-                      {self && <span className="muted small"> (you)</span>}
-                    </th>
-                    <td>
-                      <select
-                        aria-label={`Role of ${u.username}`}
-                        value={u.role}
-                        disabled={busy || self}
-                        title={self ? 'You cannot change your own role here' : undefined}
-                        data-testid="user-role"
-                        onChange={(e) => {
-                          const role: Role = e.target.value === 'admin' ? 'admin' : 'user';
-                          void change(
-                            u,
-                            { role },
-                            `${u.username} is now ${role === 'admin' ? 'an admin' : 'a user'}.`,
-                          );
-                        }}
-                      >
-                        <option value="user">User</option>
-                        <option value="admin">Admin</option>
-                      </select>
-                    </td>
-                    <td data-testid="user-status">{u.disabled ? 'Disabled' : 'Active'}</td>
-                    <td>
-                      <time dateTime={u.createdAt}>{new Date(u.createdAt).toLocaleDateString()}</time>
-                    </td>
-                    <td>
-                      {!self && (
-                        <button
-                          type="button"
-                          className={u.disabled ? 'btn btn-small' : 'btn btn-small btn-danger-ghost'}
-                          disabled={busy}
-                          aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.username}`}
-                          data-testid="user-toggle"
-                          onClick={() =>
-                            void change(
-                              u,
-                              { disabled: !u.disabled },
-                              u.disabled
-                                ? `${u.username} can sign in again.`
-                                : `${u.username} is disabled and signed out.`,
-                            )
-                          }
-                        >
-                          {u.disabled ? 'Enable' : 'Disable'}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </AdminTable>
       )}
     </section>
   );
@@ -124,26 +117,14 @@ function CreateUserForm({ onCreated }: { onCreated: () => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('user');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const user = await api.createUser({ body: { username: username.trim(), password, role } });
-      setUsername('');
-      setPassword('');
-      setRole('user');
-      useNotices.getState().toast({ message: `${user.username} can now sign in.`, tone: 'success' });
-      onCreated();
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { submit, busy, error } = useSubmit(async () => {
+    const user = await api.createUser({ body: { username: username.trim(), password, role } });
+    setUsername('');
+    setPassword('');
+    setRole('user');
+    useNotices.getState().toast({ message: `${user.username} can now sign in.`, tone: 'success' });
+    onCreated();
+  });
 
   return (
     <form className="admin-form" onSubmit={submit} aria-labelledby={`${id}-title`} data-testid="create-user">
@@ -190,11 +171,7 @@ function CreateUserForm({ onCreated }: { onCreated: () => void }) {
           {busy ? 'Creating…' : 'Create user'}
         </button>
       </div>
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </form>
   );
 }

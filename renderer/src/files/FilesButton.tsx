@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
+import { useModalDialog } from '../ui/useModalDialog';
 import './files.css';
 import { FilesPanel } from './FilesPanel';
 
@@ -8,15 +9,8 @@ import { FilesPanel } from './FilesPanel';
  */
 export function FilesButton({ name, title, className }: { name: string; title: string; className: string }) {
   const [open, setOpen] = useState(false);
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(open);
   const headingId = useId();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
 
   return (
     <>

@@ -1,4 +1,5 @@
-import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { type ReactNode, useId } from 'react';
+import { useModalDialog } from '../ui/useModalDialog';
 
 interface ConfirmDialogProps {
   open: boolean;
@@ -12,8 +13,8 @@ interface ConfirmDialogProps {
 }
 
 /**
- * A modal question over the page. The native <dialog> gives focus trapping, Escape and the
- * dialog role for free; Cancel takes the focus first, so Enter never destroys anything by accident.
+ * A modal question over the page (a native <dialog>, see useModalDialog). Cancel takes the focus
+ * first, so Enter never destroys anything by accident.
  */
 export function ConfirmDialog({
   open,
@@ -24,16 +25,9 @@ export function ConfirmDialog({
   onClose,
   testId,
 }: ConfirmDialogProps) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(open);
   const titleId = useId();
   const bodyId = useId();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
 
   return (
     <dialog

@@ -35,6 +35,16 @@ export interface KeyboardOptions {
   onPaste?: (text: string) => void;
 }
 
+/** Adds a listener; returns the function that removes it. */
+function listen<K extends keyof HTMLElementEventMap>(
+  element: HTMLElement,
+  type: K,
+  handler: (event: HTMLElementEventMap[K]) => void,
+): () => void {
+  element.addEventListener(type, handler);
+  return () => element.removeEventListener(type, handler);
+}
+
 /** Off screen in effect, but focusable and editable, so input methods and insertText reach it. */
 const HIDDEN_STYLE: Partial<CSSStyleDeclaration> = {
   position: 'absolute',
@@ -145,25 +155,20 @@ export function attachKeyboard(
     if (e.target !== input) input.focus({ preventScroll: true });
   };
 
-  input.addEventListener('keydown', onKeyDown);
-  input.addEventListener('keyup', onKeyUp);
-  input.addEventListener('input', onInput);
-  input.addEventListener('paste', onPaste);
-  input.addEventListener('compositionstart', onCompositionStart);
-  input.addEventListener('compositionend', onCompositionEnd);
-  input.addEventListener('blur', onBlur);
-  target.addEventListener('focusin', onFocusIn);
+  const unlisten = [
+    listen(input, 'keydown', onKeyDown),
+    listen(input, 'keyup', onKeyUp),
+    listen(input, 'input', onInput),
+    listen(input, 'paste', onPaste),
+    listen(input, 'compositionstart', onCompositionStart),
+    listen(input, 'compositionend', onCompositionEnd),
+    listen(input, 'blur', onBlur),
+    listen(target, 'focusin', onFocusIn),
+  ];
   if (target.contains(doc.activeElement) && doc.activeElement !== input) input.focus({ preventScroll: true });
 
   return () => {
-    target.removeEventListener('focusin', onFocusIn);
-    input.removeEventListener('keydown', onKeyDown);
-    input.removeEventListener('keyup', onKeyUp);
-    input.removeEventListener('input', onInput);
-    input.removeEventListener('paste', onPaste);
-    input.removeEventListener('compositionstart', onCompositionStart);
-    input.removeEventListener('compositionend', onCompositionEnd);
-    input.removeEventListener('blur', onBlur);
+    for (const off of unlisten) off();
     const focused = doc.activeElement === input;
     input.remove();
     if (focused) send(translator.releaseAll());

@@ -25,6 +25,31 @@ interface ViewerToolbarProps {
 const LEVELS = Array.from({ length: 10 }, (_, i) => i);
 type Menu = 'keys' | 'display' | null;
 
+/** One of noVNC's 0-9 levels (quality, compression), as a labelled select. */
+function LevelField(props: {
+  label: string;
+  testId: string;
+  value: number;
+  onChange: (level: number) => void;
+}) {
+  return (
+    <label className="toolbar-field">
+      {props.label}
+      <select
+        data-testid={props.testId}
+        value={props.value}
+        onChange={(e) => props.onChange(Number(e.target.value))}
+      >
+        {LEVELS.map((n) => (
+          <option key={n} value={n}>
+            {n}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** The viewer's own controls: keys the local system keeps, display, picture, and the stream. */
 export function ViewerToolbar(props: ViewerToolbarProps) {
   const { controls, settings, input, connected } = props;
@@ -107,34 +132,18 @@ export function ViewerToolbar(props: ViewerToolbarProps) {
             </label>
           ))}
         </fieldset>
-        <label className="toolbar-field">
-          Picture quality (0 = smallest, 9 = best)
-          <select
-            data-testid="viewer-quality"
-            value={settings.quality}
-            onChange={(e) => controls.update({ quality: Number(e.target.value) })}
-          >
-            {LEVELS.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="toolbar-field">
-          Compression (0 = least work, 9 = fewest bytes)
-          <select
-            data-testid="viewer-compression"
-            value={settings.compression}
-            onChange={(e) => controls.update({ compression: Number(e.target.value) })}
-          >
-            {LEVELS.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LevelField
+          label="Picture quality (0 = smallest, 9 = best)"
+          testId="viewer-quality"
+          value={settings.quality}
+          onChange={(quality) => controls.update({ quality })}
+        />
+        <LevelField
+          label="Compression (0 = least work, 9 = fewest bytes)"
+          testId="viewer-compression"
+          value={settings.compression}
+          onChange={(compression) => controls.update({ compression })}
+        />
         <label className="toolbar-field">
           Keyboard layout
           <select
