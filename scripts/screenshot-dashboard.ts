@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
+import { launchFromDashboard, signIn } from '../tests/e2e/steps';
 import { launchChromium } from '../tests/support/browser';
 import { eventually } from '../tests/support/eventually';
 import { xvncFor } from '../tests/support/processes';
@@ -16,18 +17,8 @@ const OUTPUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'dash
 async function capture(stack: StackProcess, browser: Browser): Promise<void> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  await page.goto(stack.url);
-  await page.getByTestId('login-username').fill('admin');
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-
-  await page.getByTestId('launch-xterm').click();
-  const row = page.locator('[data-testid^="session-row-admin-xterm-"]');
-  await row.waitFor();
-  const name = ((await row.getAttribute('data-testid')) ?? '').replace('session-row-', '');
-  await page
-    .locator(`[data-testid="session-row-${name}"][data-state="running"]`)
-    .waitFor({ timeout: 60_000 });
+  await signIn(page, stack.url, PASSWORD);
+  const name = await launchFromDashboard(page);
 
   mkdirSync(dirname(OUTPUT), { recursive: true });
   await page.screenshot({ path: OUTPUT });

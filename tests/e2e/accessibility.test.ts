@@ -1,20 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, createApiClient, isActive } from '../../protocol';
-import { launchChromium } from '../support/browser';
-import { eventually } from '../support/eventually';
-import { xvncFor } from '../support/processes';
-import { type StackProcess, startStackProcess } from '../support/stack-process';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { endEverySession, signedInApi } from '../support/session-api';
+import { useStackWithChromium } from '../support/stack-with-chromium';
 import { seriousViolations, tabOrder } from './axe';
+import { newRowName, openConnectedViewer, rowInState } from './steps';
 
 const PASSWORD = 'a11y-admin-password';
-
-async function signedInApi(url: string): Promise<ApiClient> {
-  const { accessToken } = await createApiClient({ baseUrl: url }).login({
-    body: { username: 'admin', password: PASSWORD },
-  });
-  return createApiClient({ baseUrl: url, token: () => accessToken });
-}
 
 /** Fails with axe's own words, so the report says what to fix and where. */
 async function expectAccessible(page: Page, what: string): Promise<void> {
@@ -23,32 +14,14 @@ async function expectAccessible(page: Page, what: string): Promise<void> {
 }
 
 describe('accessibility of every page, against the real stack in Chromium', () => {
-  let stack: StackProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    stack = await startStackProcess({ STREAMSPACE_ADMIN_PASSWORD: PASSWORD });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    if (stack && stack.child.exitCode === null) {
-      const api = await signedInApi(stack.url);
-      const { sessions } = await api.listSessions({ query: { all: 'true' } });
-      for (const s of sessions)
-        if (isActive(s.state)) await api.terminateSession({ params: { name: s.name } });
-      await eventually(
-        async () => sessions.every((s) => xvncFor(s.name).length === 0),
-        30_000,
-        'every Xvnc to exit',
-      );
-    }
-    await stack?.stop();
-  });
+  const harness = useStackWithChromium({ STREAMSPACE_ADMIN_PASSWORD: PASSWORD }, async (stack) =>
+    endEverySession((await signedInApi(stack.url, PASSWORD)).api),
+  );
 
   it('login, sessions and catalog, admin and viewer pages have no serious or critical axe violations, and their actions are reachable by keyboard', {
     timeout: 300_000,
   }, async () => {
+    const { stack, browser } = harness;
     // Without motion, axe measures what stays on screen, not a toast halfway through fading in.
     const context = await browser.newContext({
       viewport: { width: 1280, height: 900 },
@@ -70,12 +43,8 @@ describe('accessibility of every page, against the real stack in Chromium', () =
     // Launched by keyboard too: focus the card's button and press Enter.
     await page.getByTestId('launch-xterm').focus();
     await page.keyboard.press('Enter');
-    const row = page.locator('[data-testid^="session-row-admin-xterm-"]');
-    await row.waitFor();
-    const name = ((await row.getAttribute('data-testid')) ?? '').replace('session-row-', '');
-    await page
-      .locator(`[data-testid="session-row-${name}"][data-state="running"]`)
-      .waitFor({ timeout: 60_000 });
+    const name = await newRowName(page);
+    await rowInState(page, name, 'running', 60_000);
     await expectAccessible(page, 'sessions and catalog page');
 
     const reachable = await tabOrder(page, 200);
@@ -96,13 +65,7 @@ describe('accessibility of every page, against the real stack in Chromium', () =
 
     // Opened as a person would, from the session's row: the viewer is its own window.
     await page.goto(`${stack.url}/#/`);
-    const [viewer] = await Promise.all([
-      context.waitForEvent('page'),
-      page.getByTestId(`open-${name}`).click(),
-    ]);
-    await viewer
-      .locator('[data-testid="viewer-status"][data-status="connected"]')
-      .waitFor({ timeout: 60_000 });
+    const viewer = await openConnectedViewer(context, page, name, 60_000);
     await expectAccessible(viewer, 'viewer page');
     await context.close();
   });

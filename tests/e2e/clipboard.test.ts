@@ -1,15 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser';
 import { eventually } from '../support/eventually';
 import {
-  launchProbe,
   onDisplay,
   openViewer,
+  type ProbeSession,
   type ProbeStack,
-  sessionDisplay,
-  startProbeStack,
+  startProbeSession,
   typedBytes,
   type XDisplay,
 } from './session-x';
@@ -22,6 +20,7 @@ const OLDER = 'older copy in the session';
 const NEWER = 'newer copy here ✓';
 
 describe('clipboard both ways in Chromium, through the Extended Clipboard pseudo-encoding', () => {
+  let session: ProbeSession;
   let probe: ProbeStack;
   let browser: Browser;
   let display: XDisplay;
@@ -47,16 +46,13 @@ describe('clipboard both ways in Chromium, through the Extended Clipboard pseudo
   };
 
   beforeAll(async () => {
-    probe = await startProbeStack();
-    browser = await launchChromium();
-    name = await launchProbe(probe);
-    display = await sessionDisplay(name);
+    session = await startProbeSession();
+    ({ probe, browser, name, display } = session);
   }, 180_000);
 
   afterAll(async () => {
     for (const owner of owners) owner.kill();
-    await browser?.close();
-    await probe?.stop();
+    await session?.stop();
   });
 
   async function viewerIn(context: BrowserContext): Promise<Page> {

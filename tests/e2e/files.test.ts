@@ -5,11 +5,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionPaths } from '../../agent/runtimes/local/layout';
 import { readStateFile } from '../../agent/runtimes/local/state-file';
-import { type ApiClient, apiPath, createApiClient, isActive, joinUrl, routes } from '../../protocol';
+import { type ApiClient, apiPath, joinUrl, routes } from '../../protocol';
 import { launchChromium } from '../support/browser';
-import { eventually } from '../support/eventually';
-import { xvncFor } from '../support/processes';
+import { endEverySession, signedInApi } from '../support/session-api';
 import { type StackProcess, startStackProcess } from '../support/stack-process';
+import { launchFromDashboard, openConnectedViewer, signIn } from './steps';
 
 const PASSWORD = 'e2e-files-password';
 const ENV = { STREAMSPACE_ADMIN_PASSWORD: PASSWORD };
@@ -49,24 +49,12 @@ describe('files in Chromium: upload from the viewer, browse and download Downloa
   beforeAll(async () => {
     stack = await startStackProcess(ENV);
     browser = await launchChromium();
-    token = (
-      await createApiClient({ baseUrl: stack.url }).login({ body: { username: 'admin', password: PASSWORD } })
-    ).accessToken;
-    api = createApiClient({ baseUrl: stack.url, token: () => token });
+    ({ api, token } = await signedInApi(stack.url, PASSWORD));
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (stack && stack.child.exitCode === null) {
-      const { sessions } = await api.listSessions({ query: { all: 'true' } });
-      for (const s of sessions)
-        if (isActive(s.state)) await api.terminateSession({ params: { name: s.name } });
-      await eventually(
-        async () => sessions.every((s) => xvncFor(s.name).length === 0),
-        30_000,
-        'every Xvnc to exit',
-      );
-    }
+    if (stack && stack.child.exitCode === null) await endEverySession(api);
     await stack?.stop();
   }, 60_000);
 
@@ -78,28 +66,13 @@ describe('files in Chromium: upload from the viewer, browse and download Downloa
       acceptDownloads: true,
     });
     const page = await context.newPage();
-    await page.goto(stack.url);
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill(PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('launch-xterm').click();
-    const row = page.locator('[data-testid^="session-row-admin-xterm-"]');
-    await row.waitFor();
-    const name = ((await row.getAttribute('data-testid')) ?? '').replace('session-row-', '');
-    await page
-      .locator(`[data-testid="session-row-${name}"][data-state="running"]`)
-      .waitFor({ timeout: 60_000 });
+    await signIn(page, stack.url, PASSWORD);
+    const name = await launchFromDashboard(page);
     const state = await readStateFile(sessionPaths(join(stack.dataDir, 'local-runtime'), name).stateFile);
     if (!state.ok) throw new Error(`no state file for ${name}: ${state.message}`);
     const home = state.data.home;
 
-    const [viewer] = await Promise.all([
-      context.waitForEvent('page'),
-      page.getByTestId(`open-${name}`).click(),
-    ]);
-    await viewer
-      .locator('[data-testid="viewer-status"][data-status="connected"]')
-      .waitFor({ timeout: 30_000 });
+    const viewer = await openConnectedViewer(context, page, name);
 
     // The viewer's Files button: an empty Downloads, then an upload through the picker.
     await viewer.getByTestId(`files-${name}`).click();

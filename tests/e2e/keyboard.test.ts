@@ -1,14 +1,11 @@
-import type { Browser, CDPSession, Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser';
 import { eventually } from '../support/eventually';
 import {
-  launchProbe,
   onDisplay,
   openViewer,
-  type ProbeStack,
-  sessionDisplay,
-  startProbeStack,
+  type ProbeSession,
+  startProbeSession,
   typedBytes,
   type XDisplay,
 } from './session-x';
@@ -190,8 +187,7 @@ const UK = {
 };
 
 describe('keyboards in Chromium: real key events reach an xterm as typed, whatever the layouts', () => {
-  let probe: ProbeStack;
-  let browser: Browser;
+  let session: ProbeSession;
   let viewer: Page;
   let cdp: CDPSession;
   let display: XDisplay;
@@ -217,11 +213,9 @@ describe('keyboards in Chromium: real key events reach an xterm as typed, whatev
   }
 
   beforeAll(async () => {
-    probe = await startProbeStack();
-    browser = await launchChromium();
-    const name = await launchProbe(probe);
-    display = await sessionDisplay(name);
-    viewer = await openViewer(browser, probe.stack.url, name);
+    session = await startProbeSession();
+    display = session.display;
+    viewer = await openViewer(session.browser, session.probe.stack.url, session.name);
     cdp = await viewer.context().newCDPSession(viewer);
     await viewer.getByTestId('viewer-screen').click();
     // The keys go to the viewer's input, which holds the focus for the canvas.
@@ -235,8 +229,7 @@ describe('keyboards in Chromium: real key events reach an xterm as typed, whatev
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await probe?.stop();
+    await session?.stop();
   });
 
   it('keeps plain characters working (Playwright types ASCII as key events)', async () => {

@@ -3,10 +3,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { type ApiClient, createApiClient, isActive } from '../../protocol';
+import type { ApiClient } from '../../protocol';
+import { launchChromium } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { processCommandLines, xvncFor } from '../support/processes';
+import { endEverySession, launchRunning, signedInApi } from '../support/session-api';
 import { type StackProcess, startStackProcess } from '../support/stack-process';
+import { signIn, viewerStatusIs } from './steps';
 
 /**
  * A stack with one extra template, `typing-probe`: an xterm whose terminal is raw and whose shell
@@ -40,45 +43,56 @@ export async function startProbeStack(): Promise<ProbeStack> {
     STREAMSPACE_ADMIN_PASSWORD: PASSWORD,
     STREAMSPACE_TEMPLATES_DIR: templates,
   });
-  const { accessToken } = await createApiClient({ baseUrl: stack.url }).login({
-    body: { username: 'admin', password: PASSWORD },
-  });
-  const api = createApiClient({ baseUrl: stack.url, token: () => accessToken });
+  const { api } = await signedInApi(stack.url, PASSWORD);
   return {
     stack,
     api,
     async stop() {
-      if (stack.child.exitCode === null) {
-        const names: string[] = [];
-        const { sessions } = await api
-          .listSessions({ query: { all: 'true' } })
-          .catch(() => ({ sessions: [] }));
-        for (const session of sessions) {
-          names.push(session.name);
-          if (isActive(session.state)) {
-            await api.terminateSession({ params: { name: session.name } }).catch(() => undefined);
-          }
-        }
-        await eventually(
-          async () => names.every((n) => xvncFor(n).length === 0),
-          30_000,
-          'every Xvnc to exit',
-        );
-      }
+      if (stack.child.exitCode === null) await endEverySession(api, { tolerant: true });
       await stack.stop();
     },
   };
 }
 
 /** Launches a probe session and waits until it runs. */
-export async function launchProbe(probe: ProbeStack): Promise<string> {
-  const session = await probe.api.createSession({ body: { template: 'typing-probe' } });
-  await eventually(
-    async () => (await probe.api.getSession({ params: { name: session.name } })).state === 'running',
-    60_000,
-    'the probe session to run',
-  );
-  return session.name;
+export function launchProbe(probe: ProbeStack): Promise<string> {
+  return launchRunning(probe.api, 'typing-probe', 60_000, 'the probe session to run');
+}
+
+export interface ProbeSession {
+  probe: ProbeStack;
+  browser: Browser;
+  /** The running probe session. */
+  name: string;
+  display: XDisplay;
+  /** Closes Chromium, ends every session and stops the stack. */
+  stop(): Promise<void>;
+}
+
+/** A probe stack, Chromium and one running probe session with its X display. */
+export async function startProbeSession(): Promise<ProbeSession> {
+  const probe = await startProbeStack();
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const name = await launchProbe(probe);
+    const display = await sessionDisplay(name);
+    const opened = browser;
+    return {
+      probe,
+      browser: opened,
+      name,
+      display,
+      async stop() {
+        await opened.close();
+        await probe.stop();
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    await probe.stop();
+    throw error;
+  }
 }
 
 /** Signs in on a fresh page and opens the session's viewer in it, connected. */
@@ -90,13 +104,10 @@ export async function openViewer(
   const context =
     'newContext' in browser ? await browser.newContext({ viewport: { width: 1000, height: 700 } }) : browser;
   const page = await context.newPage();
-  await page.goto(url);
-  await page.getByTestId('login-username').fill('admin');
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
+  await signIn(page, url, PASSWORD);
   await page.getByTestId('launch-xterm').waitFor({ timeout: 30_000 });
   await page.goto(`${url}/#/viewer/${encodeURIComponent(name)}`);
-  await page.locator('[data-testid="viewer-status"][data-status="connected"]').waitFor({ timeout: 60_000 });
+  await viewerStatusIs(page, 'connected', 60_000);
   return page;
 }
 

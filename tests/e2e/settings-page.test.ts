@@ -1,8 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { API_PREFIX } from '../../protocol';
-import { launchChromium } from '../support/browser';
-import { type StackProcess, startStackProcess } from '../support/stack-process';
+import { useStackWithChromium } from '../support/stack-with-chromium';
 
 const PASSWORD = 'settings-admin-password';
 
@@ -97,21 +96,12 @@ function fakeDesktopBridge(apiPrefix: string): void {
 const calls = (page: Page) => page.evaluate(() => (window as unknown as { __calls: unknown[] }).__calls);
 
 describe('Settings page in Chromium through the desktop bridge', () => {
-  let stack: StackProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    stack = await startStackProcess({ STREAMSPACE_ADMIN_PASSWORD: PASSWORD });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  const harness = useStackWithChromium({ STREAMSPACE_ADMIN_PASSWORD: PASSWORD });
 
   it('adds, switches and removes servers, changes the app settings, and signs out on a push', {
     timeout: 60_000,
   }, async () => {
+    const { stack, browser } = harness;
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.addInitScript(fakeDesktopBridge, API_PREFIX);
     const page = await context.newPage();

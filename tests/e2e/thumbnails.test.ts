@@ -1,21 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ApiClient,
-  apiPath,
-  createApiClient,
-  isActive,
-  joinUrl,
-  routes,
-  THUMBNAIL_MAX_BYTES,
-} from '../../protocol';
+import { type ApiClient, apiPath, joinUrl, routes, THUMBNAIL_MAX_BYTES } from '../../protocol';
 import { launchChromium } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { type KubeStack, startKubeStack } from '../support/kube-stack';
-import { xvncFor } from '../support/processes';
+import { endEverySession, launchRunning, sessionReaches, signedInApi } from '../support/session-api';
 import { type StackProcess, startStackProcess } from '../support/stack-process';
 import { sessionDisplay } from './session-x';
+import { launchFromDashboard, signIn } from './steps';
 
 const PASSWORD = 'e2e-admin-password';
 
@@ -53,27 +46,13 @@ describe('dashboard thumbnails end to end: Chromium → backend → agent → Xv
   beforeAll(async () => {
     stack = await startStackProcess({ STREAMSPACE_ADMIN_PASSWORD: PASSWORD });
     browser = await launchChromium();
-    const { accessToken } = await createApiClient({ baseUrl: stack.url }).login({
-      body: { username: 'admin', password: PASSWORD },
-    });
-    api = createApiClient({ baseUrl: stack.url, token: () => accessToken });
+    ({ api } = await signedInApi(stack.url, PASSWORD));
   }, 120_000);
 
   afterAll(async () => {
     for (const p of painters) if (p.exitCode === null) p.kill('SIGKILL');
     await browser?.close();
-    if (stack && stack.child.exitCode === null) {
-      const { sessions } = await api.listSessions({ query: { all: 'true' } }).catch(() => ({ sessions: [] }));
-      for (const s of sessions) {
-        if (isActive(s.state))
-          await api.terminateSession({ params: { name: s.name } }).catch(() => undefined);
-      }
-      await eventually(
-        async () => sessions.every((s) => xvncFor(s.name).length === 0),
-        30_000,
-        'Xvnc to exit',
-      );
-    }
+    if (stack && stack.child.exitCode === null) await endEverySession(api, { tolerant: true });
     await stack?.stop();
   }, 60_000);
 
@@ -86,17 +65,10 @@ describe('dashboard thumbnails end to end: Chromium → backend → agent → Xv
     page.on('websocket', (ws) => {
       if (ws.url().includes('/vnc')) viewerSockets.push(ws.url());
     });
-    await page.goto(stack.url);
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill(PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('launch-xterm').click();
-    const row = page.locator('[data-testid^="session-row-admin-xterm-"]');
-    await row.waitFor();
-    const name = ((await row.getAttribute('data-testid')) ?? '').replace('session-row-', '');
-    await page
-      .locator(`[data-testid="session-row-${name}"][data-state="running"]`)
-      .waitFor({ timeout: 60_000 });
+    await signIn(page, stack.url, PASSWORD);
+    const name = await launchFromDashboard(page);
+    // Launching from a card lower down scrolls the page; a row out of view asks for no picture.
+    await page.getByTestId(`session-row-${name}`).scrollIntoViewIfNeeded();
 
     const first = await eventually(() => shownThumbnail(page, name), 60_000, 'the first thumbnail');
     expect(first.src).toMatch(/^blob:/);
@@ -141,16 +113,8 @@ describe('thumbnails on the kubernetes runtime (fake kube, real Xvnc behind the 
 
   it('takes the thumbnail through the same openStream a viewer uses', { timeout: 120_000 }, async () => {
     const url = kube.stack.url;
-    const { accessToken } = await createApiClient({ baseUrl: url }).login({
-      body: { username: 'admin', password: PASSWORD },
-    });
-    const kubeApi = createApiClient({ baseUrl: url, token: () => accessToken });
-    const { name } = await kubeApi.createSession({ body: { template: 'xterm' } });
-    await eventually(
-      async () => (await kubeApi.getSession({ params: { name } })).state === 'running',
-      60_000,
-      `${name} to run`,
-    );
+    const { api: kubeApi, token: accessToken } = await signedInApi(url, PASSWORD);
+    const name = await launchRunning(kubeApi, 'xterm');
     const res = await fetch(joinUrl(url, apiPath(routes.sessionThumbnail, { name })), {
       headers: { Authorization: `Bearer ${accessToken}` },
     });
@@ -160,10 +124,6 @@ describe('thumbnails on the kubernetes runtime (fake kube, real Xvnc behind the 
     expect([bytes[0], bytes[1]]).toEqual([0xff, 0xd8]);
     expect(bytes.length).toBeLessThanOrEqual(THUMBNAIL_MAX_BYTES);
     await kubeApi.terminateSession({ params: { name } });
-    await eventually(
-      async () => (await kubeApi.getSession({ params: { name } })).state === 'terminated',
-      60_000,
-      `${name} to end`,
-    );
+    await sessionReaches(kubeApi, name, 'terminated', 60_000, `${name} to end`);
   });
 });

@@ -1,40 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, createApiClient, isActive } from '../../protocol';
 import { launchChromium } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { xvncFor } from '../support/processes';
+import { endEverySession, signedInApi } from '../support/session-api';
 import { type StackProcess, startStackProcess } from '../support/stack-process';
 import { terminalOnCanvas } from './canvas';
+import { launchFromDashboard, openConnectedViewer, submitSignIn, viewerStatusIs } from './steps';
 
 const PASSWORD = 'e2e-admin-password';
 const ENV = { STREAMSPACE_ADMIN_PASSWORD: PASSWORD };
-
-async function signedInApi(url: string): Promise<ApiClient> {
-  const { accessToken } = await createApiClient({ baseUrl: url }).login({
-    body: { username: 'admin', password: PASSWORD },
-  });
-  return createApiClient({ baseUrl: url, token: () => accessToken });
-}
-
-const statusIs = (viewer: Page, status: string, timeout = 30_000) =>
-  viewer.locator(`[data-testid="viewer-status"][data-status="${status}"]`).waitFor({ timeout });
 
 /** Runs `command` in the session's shell by typing it into the viewer, as a person would. */
 async function typeCommand(viewer: Page, command: string): Promise<void> {
   await viewer.getByTestId('viewer-screen').click();
   await viewer.keyboard.type(command, { delay: 5 });
   await viewer.keyboard.press('Enter');
-}
-
-async function openViewer(context: BrowserContext, page: Page, name: string): Promise<Page> {
-  const [viewer] = await Promise.all([
-    context.waitForEvent('page'),
-    page.getByTestId(`open-${name}`).click(),
-  ]);
-  return viewer;
 }
 
 describe('viewer lifecycle in Chromium: hibernate, backend restart, terminate and relaunch', () => {
@@ -49,16 +32,8 @@ describe('viewer lifecycle in Chromium: hibernate, backend restart, terminate an
   afterAll(async () => {
     await browser?.close();
     // Whatever the test got to, it leaves no session and no Xvnc behind.
-    const names: string[] = [];
-    if (stack && stack.child.exitCode === null) {
-      const api = await signedInApi(stack.url);
-      const { sessions } = await api.listSessions({ query: { all: 'true' } });
-      for (const session of sessions) {
-        names.push(session.name);
-        if (isActive(session.state)) await api.terminateSession({ params: { name: session.name } });
-      }
-      await eventually(async () => names.every((n) => xvncFor(n).length === 0), 30_000, 'every Xvnc to exit');
-    }
+    if (stack && stack.child.exitCode === null)
+      await endEverySession((await signedInApi(stack.url, PASSWORD)).api);
     await stack?.stop();
     for (const marker of markers) rmSync(marker, { force: true });
   });
@@ -73,20 +48,10 @@ describe('viewer lifecycle in Chromium: hibernate, backend restart, terminate an
     expect(await page.getByTestId('login-hint').textContent()).toMatch(
       /^Sign in as admin — .*admin-password\.txt/,
     );
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill(PASSWORD);
-    await page.getByTestId('login-submit').click();
+    await submitSignIn(page, PASSWORD);
+    const name = await launchFromDashboard(page, 30_000);
 
-    await page.getByTestId('launch-xterm').click();
-    const row = page.locator('[data-testid^="session-row-admin-xterm-"]');
-    await row.waitFor();
-    const name = ((await row.getAttribute('data-testid')) ?? '').replace('session-row-', '');
-    await page
-      .locator(`[data-testid="session-row-${name}"][data-state="running"]`)
-      .waitFor({ timeout: 30_000 });
-
-    const viewer = await openViewer(context, page, name);
-    await statusIs(viewer, 'connected');
+    const viewer = await openConnectedViewer(context, page, name);
     await terminalOnCanvas(viewer);
     // The app's name, not the session id.
     expect(await viewer.title()).toBe('Terminal');
@@ -97,9 +62,9 @@ describe('viewer lifecycle in Chromium: hibernate, backend restart, terminate an
     expect(await viewer.getByTestId('viewer-fps').textContent()).toMatch(/^(\d+|–) fps$/);
 
     // Hibernate (from another client): the viewer says so at once and stops the stream.
-    const api = await signedInApi(stack.url);
+    const { api } = await signedInApi(stack.url, PASSWORD);
     await api.hibernateSession({ params: { name } });
-    await statusIs(viewer, 'hibernated', 15_000);
+    await viewerStatusIs(viewer, 'hibernated', 15_000);
     await eventually(async () => (await api.getSession({ params: { name } })).state === 'hibernated', 20_000);
     const overlay = viewer.getByTestId('viewer-overlay');
     await expect.poll(() => overlay.textContent()).toContain('Hibernated');
@@ -111,7 +76,7 @@ describe('viewer lifecycle in Chromium: hibernate, backend restart, terminate an
     await typeCommand(viewer, `touch ${marker}`);
 
     await viewer.getByTestId('viewer-wake').click();
-    await statusIs(viewer, 'connected');
+    await viewerStatusIs(viewer, 'connected');
     await terminalOnCanvas(viewer, 'the terminal after wake');
     // Input flows again, and whatever was typed before it would have run first.
     await typeCommand(viewer, `touch ${marker}-after`);
@@ -123,12 +88,12 @@ describe('viewer lifecycle in Chromium: hibernate, backend restart, terminate an
     const { dataDir } = stack;
     await stack.stop();
     expect(xvncFor(name)).toHaveLength(1);
-    await statusIs(viewer, 'reconnecting', 10_000);
+    await viewerStatusIs(viewer, 'reconnecting', 10_000);
     await page.locator('.connection:not(.connection-live)').waitFor({ timeout: 10_000 });
     stack = await startStackProcess(ENV, { dataDir, port });
     const readyAt = Date.now();
     await Promise.all([
-      statusIs(viewer, 'connected', 15_000).then(() => {
+      viewerStatusIs(viewer, 'connected', 15_000).then(() => {
         // Within a few seconds of the server being ready, without a reload or a click.
         expect(Date.now() - readyAt).toBeLessThan(5_000);
       }),
@@ -152,7 +117,7 @@ describe('viewer lifecycle in Chromium: hibernate, backend restart, terminate an
     expect((await api.getSession({ params: { name } })).state).toBe('running');
     await viewer.getByTestId(`terminate-${name}`).click();
     await viewer.getByTestId(`terminate-dialog-${name}-confirm`).click();
-    await statusIs(viewer, 'ended', 20_000);
+    await viewerStatusIs(viewer, 'ended', 20_000);
     expect(await viewer.getByTestId('viewer-reconnect').count()).toBe(0);
     await eventually(async () => xvncFor(name).length === 0, 20_000, 'the Xvnc to exit');
 
@@ -160,7 +125,7 @@ describe('viewer lifecycle in Chromium: hibernate, backend restart, terminate an
       context.waitForEvent('page'),
       viewer.getByTestId('viewer-relaunch').click(),
     ]);
-    await statusIs(relaunched, 'connected', 45_000);
+    await viewerStatusIs(relaunched, 'connected', 45_000);
     await terminalOnCanvas(relaunched, 'the relaunched terminal');
     const second = decodeURIComponent(new URL(relaunched.url()).hash.replace('#/viewer/', ''));
     expect(second).toMatch(/^admin-xterm-[0-9a-f]{8}$/);

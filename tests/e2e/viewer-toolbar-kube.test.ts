@@ -1,10 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, createApiClient, isActive } from '../../protocol';
+import type { ApiClient } from '../../protocol';
 import { launchChromium } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { type KubeStack, startKubeStack } from '../support/kube-stack';
 import { xvncFor } from '../support/processes';
+import { endEverySession, launchRunning, signedInApi } from '../support/session-api';
 import { openViewer, PASSWORD } from './session-x';
 
 /** The desktop size as the session reported it last (noVNC sizes its canvas to it). */
@@ -22,37 +23,18 @@ describe('remote resize on the Kubernetes runtime (fake cluster, real Xvnc behin
   beforeAll(async () => {
     kube = await startKubeStack({ env: { STREAMSPACE_ADMIN_PASSWORD: PASSWORD } });
     browser = await launchChromium();
-    const { accessToken } = await createApiClient({ baseUrl: kube.stack.url }).login({
-      body: { username: 'admin', password: PASSWORD },
-    });
-    api = createApiClient({ baseUrl: kube.stack.url, token: () => accessToken });
+    ({ api } = await signedInApi(kube.stack.url, PASSWORD));
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
-    if (api) {
-      const { sessions } = await api.listSessions({ query: { all: 'true' } }).catch(() => ({ sessions: [] }));
-      for (const s of sessions) {
-        if (isActive(s.state))
-          await api.terminateSession({ params: { name: s.name } }).catch(() => undefined);
-      }
-      await eventually(
-        async () => sessions.every((s) => xvncFor(s.name).length === 0),
-        30_000,
-        'Xvnc to exit',
-      );
-    }
+    if (api) await endEverySession(api, { tolerant: true });
     await kube?.stop();
   }, 120_000);
 
   it('the desktop follows the window through the port-forward', { timeout: 180_000 }, async () => {
-    const session = await api.createSession({ body: { template: 'xterm' } });
-    await eventually(
-      async () => (await api.getSession({ params: { name: session.name } })).state === 'running',
-      60_000,
-      'the session to run',
-    );
+    const name = await launchRunning(api, 'xterm', 60_000, 'the session to run');
     const context = await browser.newContext({ viewport: { width: 900, height: 600 } });
-    const viewer = await openViewer(context, kube.stack.url, session.name);
+    const viewer = await openViewer(context, kube.stack.url, name);
     await eventually(async () => (await canvasWidth(viewer)).width === 1280, 20_000, 'the 1280 px desktop');
 
     await viewer.getByTestId('viewer-display').click();
@@ -75,7 +57,7 @@ describe('remote resize on the Kubernetes runtime (fake cluster, real Xvnc behin
       20_000,
       'the desktop to follow the window',
     );
-    expect(xvncFor(session.name)).toHaveLength(1);
+    expect(xvncFor(name)).toHaveLength(1);
     await context.close();
   });
 });

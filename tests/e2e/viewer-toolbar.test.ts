@@ -1,15 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser';
 import { eventually } from '../support/eventually';
 import {
-  launchProbe,
   onDisplay,
   openViewer,
+  type ProbeSession,
   type ProbeStack,
-  sessionDisplay,
-  startProbeStack,
+  startProbeSession,
   typedBytes,
   type XDisplay,
 } from './session-x';
@@ -43,20 +41,18 @@ async function chooseScaling(viewer: Page, mode: 'fit' | 'remote' | 'actual'): P
 }
 
 describe('viewer toolbar in Chromium: scaling, keys, view-only, screenshot, help', () => {
+  let session: ProbeSession;
   let probe: ProbeStack;
   let browser: Browser;
   let name: string;
   let display: XDisplay;
 
   beforeAll(async () => {
-    probe = await startProbeStack();
-    browser = await launchChromium();
-    name = await launchProbe(probe);
-    display = await sessionDisplay(name);
+    session = await startProbeSession();
+    ({ probe, browser, name, display } = session);
   }, 180_000);
   afterAll(async () => {
-    await browser?.close();
-    await probe?.stop();
+    await session?.stop();
   }, 120_000);
 
   it('fits by default, resizes the remote desktop to the window in remote mode, and scrolls at 1:1', {

@@ -1,15 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFromEnv } from '../../backend/config';
-import { createLogger } from '../../backend/logger';
-import { appPaths, findAppRoot } from '../../backend/paths';
-import { type ApiClient, createApiClient, type SessionDto } from '../../protocol';
-import { type LocalStack, startLocalStack } from '../../stack/local-stack';
+import type { ApiClient, SessionDto } from '../../protocol';
 import { eventually } from '../support/eventually';
+import { type InProcessStack, startInProcessStack } from '../support/in-process-stack';
 import { xvncFor } from '../support/processes';
+import { endSessions } from '../support/session-api';
 
 const PASSWORD = 'app-exit-admin-password';
 
@@ -31,8 +27,7 @@ function shellTemplate(name: string, script: string): string {
  * that quits with code 0 ends its session and frees the slot; one that exits non-zero fails.
  */
 describe('an app that exits by itself (real stack, real Xvnc, quota 1)', () => {
-  let dataDir: string;
-  let stack: LocalStack;
+  let local: InProcessStack;
   let admin: ApiClient;
   const launched: string[] = [];
 
@@ -53,45 +48,30 @@ describe('an app that exits by itself (real stack, real Xvnc, quota 1)', () => {
   }
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'ss-app-exit-'));
-    const templates = join(dataDir, 'templates');
-    await mkdir(templates, { recursive: true });
-    // The sleep lets the session reach running first; 'instant' quits before its display answers.
-    await writeFile(join(templates, 'quits.yaml'), shellTemplate('quits', 'sleep 2; exit 0'));
-    await writeFile(join(templates, 'instant.yaml'), shellTemplate('instant', 'exit 0'));
-    await writeFile(
-      join(templates, 'crashes.yaml'),
-      shellTemplate('crashes', 'sleep 2; echo broken >&2; exit 3'),
-    );
-    const config = configFromEnv(
-      {
-        STREAMSPACE_DATA_DIR: dataDir,
-        STREAMSPACE_TEMPLATES_DIR: templates,
-        STREAMSPACE_ADMIN_PASSWORD: PASSWORD,
-        STREAMSPACE_MAX_SESSIONS_PER_USER: '1',
-        LOG_LEVEL: 'silent',
-      },
-      appPaths(findAppRoot(fileURLToPath(new URL('.', import.meta.url)))),
-    );
-    stack = await startLocalStack(config, createLogger('silent'), {
-      port: 0,
-      host: '127.0.0.1',
-      runtime: { name: 'local' },
+    local = await startInProcessStack({
+      prefix: 'ss-app-exit-',
+      password: PASSWORD,
       maxSessions: 3,
+      env: { STREAMSPACE_MAX_SESSIONS_PER_USER: '1' },
+      async setup(dataDir) {
+        const templates = join(dataDir, 'templates');
+        await mkdir(templates, { recursive: true });
+        // The sleep lets the session reach running first; 'instant' quits before its display answers.
+        await writeFile(join(templates, 'quits.yaml'), shellTemplate('quits', 'sleep 2; exit 0'));
+        await writeFile(join(templates, 'instant.yaml'), shellTemplate('instant', 'exit 0'));
+        await writeFile(
+          join(templates, 'crashes.yaml'),
+          shellTemplate('crashes', 'sleep 2; echo broken >&2; exit 3'),
+        );
+        return { STREAMSPACE_TEMPLATES_DIR: templates };
+      },
     });
-    const { accessToken } = await createApiClient({ baseUrl: stack.url }).login({
-      body: { username: 'admin', password: PASSWORD },
-    });
-    admin = createApiClient({ baseUrl: stack.url, token: () => accessToken });
+    admin = local.admin;
   });
 
   afterAll(async () => {
-    for (const name of launched) {
-      await admin?.terminateSession({ params: { name } }).catch(() => {});
-      for (const pid of xvncFor(name)) process.kill(pid, 'SIGKILL');
-    }
-    await stack?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await endSessions(admin, launched, 0);
+    await local?.close();
   });
 
   it('ends the session on a clean exit, cleans it up, and frees the quota slot', {

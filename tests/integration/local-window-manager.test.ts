@@ -1,19 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionPaths } from '../../agent/runtimes/local/layout';
 import { readStateFile } from '../../agent/runtimes/local/state-file';
-import { configFromEnv } from '../../backend/config';
-import { createLogger } from '../../backend/logger';
-import { appPaths, findAppRoot } from '../../backend/paths';
-import { type ApiClient, createApiClient } from '../../protocol';
-import { type LocalStack, startLocalStack } from '../../stack/local-stack';
+import type { ApiClient } from '../../protocol';
 import { eventually } from '../support/eventually';
-import { xvncFor } from '../support/processes';
+import { type InProcessStack, startInProcessStack } from '../support/in-process-stack';
+import { endSessions, sessionReaches } from '../support/session-api';
 
 const run = promisify(execFile);
 const PASSWORD = 'wm-admin-password';
@@ -28,51 +22,25 @@ interface Size {
  * manager that keeps the app's window the size of the display, before and after it resizes.
  */
 describe('single-app sessions keep their app maximised (real stack, real Xvnc)', () => {
-  let dataDir: string;
-  let stack: LocalStack;
+  let local: InProcessStack;
   let admin: ApiClient;
   const launched: string[] = [];
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'ss-wm-'));
-    const config = configFromEnv(
-      { STREAMSPACE_DATA_DIR: dataDir, STREAMSPACE_ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'silent' },
-      appPaths(findAppRoot(fileURLToPath(new URL('.', import.meta.url)))),
-    );
-    stack = await startLocalStack(config, createLogger('silent'), {
-      port: 0,
-      host: '127.0.0.1',
-      runtime: { name: 'local' },
-      maxSessions: 2,
-    });
-    const { accessToken } = await createApiClient({ baseUrl: stack.url }).login({
-      body: { username: 'admin', password: PASSWORD },
-    });
-    admin = createApiClient({ baseUrl: stack.url, token: () => accessToken });
+    local = await startInProcessStack({ prefix: 'ss-wm-', password: PASSWORD, maxSessions: 2 });
+    admin = local.admin;
   });
 
   afterAll(async () => {
-    for (const name of launched) {
-      await admin?.terminateSession({ params: { name } }).catch(() => {});
-      await eventually(async () => xvncFor(name).length === 0, 10_000, `Xvnc of ${name} to exit`).catch(
-        () => {
-          for (const pid of xvncFor(name)) process.kill(pid, 'SIGKILL');
-        },
-      );
-    }
-    await stack?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await endSessions(admin, launched);
+    await local?.close();
   });
 
   it('resizes xterm with the display, smaller and larger', { timeout: 90_000 }, async () => {
     const { name } = await admin.createSession({ body: { template: 'xterm' } });
     launched.push(name);
-    await eventually(
-      async () => (await admin.getSession({ params: { name } })).state === 'running',
-      30_000,
-      name,
-    );
-    const paths = sessionPaths(join(dataDir, 'local-runtime'), name);
+    await sessionReaches(admin, name, 'running', 30_000, name);
+    const paths = sessionPaths(join(local.dataDir, 'local-runtime'), name);
     const read = await readStateFile(paths.stateFile);
     if (!read.ok) throw new Error(read.message);
     const x = (command: string, args: string[]) =>

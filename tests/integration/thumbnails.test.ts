@@ -1,13 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decode } from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFromEnv } from '../../backend/config';
-import { createLogger } from '../../backend/logger';
-import { appPaths, findAppRoot } from '../../backend/paths';
 import {
   type ApiClient,
   ApiErrorBody,
@@ -17,10 +10,11 @@ import {
   routes,
   THUMBNAIL_MAX_BYTES,
 } from '../../protocol';
-import { type LocalStack, startLocalStack } from '../../stack/local-stack';
+import type { LocalStack } from '../../stack/local-stack';
 import { sessionDisplay, type XDisplay } from '../e2e/session-x';
 import { eventually } from '../support/eventually';
-import { xvncFor } from '../support/processes';
+import { type InProcessStack, startInProcessStack } from '../support/in-process-stack';
+import { endSessions, sessionReaches } from '../support/session-api';
 
 const PASSWORD = 'thumbnails-admin-password';
 
@@ -39,7 +33,7 @@ function meanColour(bytes: Buffer): [number, number, number] {
  * the session's own VNC socket, and the backend serves them to the session's owner only.
  */
 describe('session thumbnails (real stack, real Xvnc)', () => {
-  let dataDir: string;
+  let local: InProcessStack;
   let stack: LocalStack;
   let admin: ApiClient;
   let adminToken: string;
@@ -55,40 +49,17 @@ describe('session thumbnails (real stack, real Xvnc)', () => {
     (await createApiClient({ baseUrl: stack.url }).login({ body: { username, password } })).accessToken;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'ss-thumbs-'));
-    const config = configFromEnv(
-      { STREAMSPACE_DATA_DIR: dataDir, STREAMSPACE_ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'silent' },
-      appPaths(findAppRoot(fileURLToPath(new URL('.', import.meta.url)))),
-    );
-    stack = await startLocalStack(config, createLogger('silent'), {
-      port: 0,
-      host: '127.0.0.1',
-      runtime: { name: 'local' },
-      maxSessions: 2,
-    });
-    adminToken = await signIn('admin', PASSWORD);
-    admin = createApiClient({ baseUrl: stack.url, token: () => adminToken });
+    local = await startInProcessStack({ prefix: 'ss-thumbs-', password: PASSWORD, maxSessions: 2 });
+    ({ stack, admin, adminToken } = local);
     name = (await admin.createSession({ body: { template: 'xterm' } })).name;
-    await eventually(
-      async () => (await admin.getSession({ params: { name } })).state === 'running',
-      60_000,
-      name,
-    );
+    await sessionReaches(admin, name, 'running', 60_000, name);
     display = await sessionDisplay(name);
   }, 120_000);
 
   afterAll(async () => {
     for (const p of painters) if (p.exitCode === null) p.kill('SIGKILL');
-    if (name) {
-      await admin.terminateSession({ params: { name } }).catch(() => {});
-      await eventually(async () => xvncFor(name).length === 0, 20_000, `Xvnc of ${name} to exit`).catch(
-        () => {
-          for (const pid of xvncFor(name)) process.kill(pid, 'SIGKILL');
-        },
-      );
-    }
-    await stack?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    if (name) await endSessions(admin, [name], 20_000);
+    await local?.close();
   }, 60_000);
 
   it('answers the owner a JPEG of the screen within the bound, which follows the screen', async () => {
