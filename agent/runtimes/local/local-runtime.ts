@@ -207,11 +207,7 @@ export class LocalRuntime implements Runtime {
       // session as it would have later: terminated, unless its X server went first.
       if (reason instanceof AppQuit && session && !stopRequested) {
         if ((await this.culprit(session, 'app')) === 'app') {
-          await this.teardown(session).catch((teardownError: unknown) =>
-            this.log.error({ err: teardownError, session: spec.name }, 'cleanup of an ended session failed'),
-          );
-          this.log.info({ session: spec.name }, 'the app quit while its session started; ending it');
-          this.book.emit(spec.name, 'terminated', APP_QUIT_MESSAGE);
+          await this.endAfterQuit(session, 'the app quit while its session started; ending it');
           return 'terminated';
         }
       }
@@ -274,14 +270,8 @@ export class LocalRuntime implements Runtime {
       if (this.book.get(name) !== session || session.stopping) return;
       const part = await this.culprit(session, noticed);
       const exit = session.exits[part];
-      if (part === 'app' && isCleanExit(exit)) {
-        this.log.info({ session: name }, 'the app quit; ending its session');
-        await this.teardown(session).catch((error: unknown) =>
-          this.log.error({ err: error, session: name }, 'cleanup of an ended session failed'),
-        );
-        this.book.emit(name, 'terminated', APP_QUIT_MESSAGE);
-        return;
-      }
+      if (part === 'app' && isCleanExit(exit))
+        return this.endAfterQuit(session, 'the app quit; ending its session');
       const reason = `${PART_LABEL[part]} ${exit ? describeExit(exit.code, exit.signal) : 'is gone'}`;
       const logPath = part === 'xvnc' ? session.paths.xvncLog : session.paths.appLog;
       const message = withLog(reason, await readLogTail(logPath));
@@ -293,6 +283,16 @@ export class LocalRuntime implements Runtime {
       }
       this.book.emit(name, 'failed', message);
     });
+  }
+
+  /** Its user closed the app: the session ends as a terminate would end it, not as a failure. */
+  private async endAfterQuit(session: LocalSession, logLine: string): Promise<void> {
+    const name = session.file.name;
+    this.log.info({ session: name }, logLine);
+    await this.teardown(session).catch((error: unknown) =>
+      this.log.error({ err: error, session: name }, 'cleanup of an ended session failed'),
+    );
+    this.book.emit(name, 'terminated', APP_QUIT_MESSAGE);
   }
 
   /**
