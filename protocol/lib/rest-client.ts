@@ -117,7 +117,6 @@ async function readBody(response: Response): Promise<unknown> {
 const ACCEPT = { json: 'application/json', text: 'text/plain', bytes: '*/*' } as const;
 
 /** The URL and JSON body of a call; the schemas of the input are the caller's types, not checked here. */
-
 export function prepare(
   prefix: string,
   baseUrl: string,
