@@ -10,9 +10,7 @@ import {
   type StreamOptions,
 } from '../../runtime';
 import { SessionBook } from '../session-book';
-import { exited } from './child-io';
-import { describeExit, readLogTail, withLog } from './diagnostics';
-import { removeStaleDisplayFiles } from './display-files';
+import { describeExit } from './diagnostics';
 import { type LaunchHost, type LaunchSettings, launchSession } from './launch';
 import { persistentHomeDir, sessionPaths } from './layout';
 import { findLeftoverSessions, isIntact } from './leftovers';
@@ -26,7 +24,8 @@ import {
   sessionLeaders,
 } from './local-session';
 import { isStopped, statIfAlive } from './proc';
-import { signalSession, terminateSession, waitForState } from './process-control';
+import { signalSession, waitForState } from './process-control';
+import { culprit, failureOf, removeSession } from './session-end';
 import { connectUnix } from './unix-socket';
 
 export interface LocalRuntimeOptions extends LaunchSettings {
@@ -206,7 +205,7 @@ export class LocalRuntime implements Runtime {
       // An app done before its display was ready (a command that only runs and exits) ended the
       // session as it would have later: terminated, unless its X server went first.
       if (reason instanceof AppQuit && session && !stopRequested) {
-        if ((await this.culprit(session, 'app')) === 'app') {
+        if ((await culprit(session, 'app')) === 'app') {
           await this.endAfterQuit(session, 'the app quit while its session started; ending it');
           return 'terminated';
         }
@@ -268,13 +267,10 @@ export class LocalRuntime implements Runtime {
     const name = session.file.name;
     return this.book.withLock(name, async () => {
       if (this.book.get(name) !== session || session.stopping) return;
-      const part = await this.culprit(session, noticed);
-      const exit = session.exits[part];
-      if (part === 'app' && isCleanExit(exit))
+      const part = await culprit(session, noticed);
+      if (part === 'app' && isCleanExit(session.exits[part]))
         return this.endAfterQuit(session, 'the app quit; ending its session');
-      const reason = `${PART_LABEL[part]} ${exit ? describeExit(exit.code, exit.signal) : 'is gone'}`;
-      const logPath = part === 'xvnc' ? session.paths.xvncLog : session.paths.appLog;
-      const message = withLog(reason, await readLogTail(logPath));
+      const { reason, message } = await failureOf(session, part);
       this.log.warn({ session: name, reason }, 'session failed');
       try {
         await this.teardown(session);
@@ -295,31 +291,8 @@ export class LocalRuntime implements Runtime {
     this.book.emit(name, 'terminated', APP_QUIT_MESSAGE);
   }
 
-  /**
-   * Which part ended the session. An app dies with its X server (some with code 0); then the X
-   * server is the cause worth reporting. The app can notice first, while the dying X server has
-   * closed its sockets but is not yet a zombie, so give it a moment to be seen exiting.
-   */
-  private async culprit(session: LocalSession, noticed: 'xvnc' | 'app'): Promise<'xvnc' | 'app'> {
-    const xvnc = session.children.xvnc;
-    if (noticed !== 'xvnc' && xvnc) await exited(xvnc, 300);
-    const part = (await statIfAlive(session.file.xvnc)) === null ? 'xvnc' : noticed;
-    const child = session.children[part];
-    if (child && !session.exits[part]) await exited(child, 500);
-    return part;
-  }
-
-  /** Kills every process of the session, waits until they are gone, removes its files. */
   private async teardown(session: LocalSession): Promise<void> {
-    session.stopping = true;
-    const gone = await terminateSession(sessionLeaders(session), this.options.stopGraceMs ?? 3_000);
-    if (!gone) {
-      throw new RuntimeError('stop_failed', `processes of ${session.file.name} survived SIGKILL`);
-    }
-    if (session.file.display !== null) {
-      await removeStaleDisplayFiles(session.file.display, session.file.xvnc.pid).catch(() => {});
-    }
-    await rm(session.paths.dir, { recursive: true, force: true });
+    await removeSession(session, this.options.stopGraceMs ?? 3_000);
     this.book.remove(session.file.name, session);
   }
 
