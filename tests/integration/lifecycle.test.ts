@@ -135,7 +135,8 @@ describe.each(dbKinds())('session lifecycle on %s', (kind) => {
 
   it('answers 503 with a message when no agent can take the session', async () => {
     await agent.close();
-    await eventually(async () => !b.cp.connections.isConnected(agent.agentId));
+    // Placement reads the agent's row, which goes offline a moment after its socket closes.
+    await eventually(async () => (await b.cp.agents.get(agent.agentId))?.status === 'offline');
     const res = await b.api('/sessions', { token: admin.accessToken, body: { template: 'xterm' } });
     expect(res.status).toBe(503);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/no agent/);
