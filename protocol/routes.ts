@@ -218,7 +218,7 @@ export const routes = {
     status: 201,
     errors: [...OWNED, 'conflict', 'no_agent', 'payload_too_large', 'unsupported_media_type'],
   }),
-  /** The file's bytes, streamed (application/octet-stream): fetch it raw, not with the typed client. */
+  /** The file's bytes, streamed (application/octet-stream); the typed client returns them whole. */
   downloadFile: rest({
     method: 'GET',
     path: '/sessions/:name/files/:path',

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import { DOWNLOADS_DIR, type FileEntry } from '../../../protocol';
 import { useServices } from '../app/services-context';
-import { fetchFile, saveBlob } from './file-transfer';
+import { saveBlob } from './file-transfer';
 import { UploadList } from './UploadList';
 import { formatBytes } from './upload-progress';
 import { useUpload } from './useUpload';
@@ -18,7 +18,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * download button per file.
  */
 export function FilesPanel({ name }: { name: string }) {
-  const { api, bridge } = useServices();
+  const { api } = useServices();
   const [listing, setListing] = useState<Listing>({ kind: 'loading' });
   const [downloadError, setDownloadError] = useState<string | null>(null);
   const [downloading, setDownloading] = useState<string | null>(null);
@@ -46,7 +46,8 @@ export function FilesPanel({ name }: { name: string }) {
     setDownloadError(null);
     setDownloading(entry.name);
     try {
-      saveBlob(await fetchFile(bridge, name, `${DOWNLOADS_DIR}/${entry.name}`), entry.name);
+      const bytes = await api.downloadFile({ params: { name, path: `${DOWNLOADS_DIR}/${entry.name}` } });
+      saveBlob(new Blob([bytes]), entry.name);
     } catch (error) {
       setDownloadError(`Could not download ${entry.name}: ${messageOf(error)}`);
     } finally {

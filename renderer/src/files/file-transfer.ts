@@ -9,14 +9,15 @@ import {
 } from '../../../protocol';
 
 /**
- * Uploads and downloads with the bearer token, outside the typed client: the client speaks JSON,
- * and these are raw bytes with progress.
+ * Uploads with the bearer token, outside the typed client: only XHR reports how much of a request
+ * body has gone out, and an upload needs its progress.
  *
- * Downloads use fetch with the token and hand the browser a blob. A signed short-lived URL would
- * let the browser stream a download to disk itself, but it is a second kind of credential, and one
- * that sits in URLs (history, logs, Referer); the bearer token never leaves its header. The cost is
- * that the browser holds a download in memory until it is saved, which the Downloads folder's
- * documents and images can afford; the backend and the agent stream either way.
+ * Downloads go through the typed client (`downloadFile`, a bytes route) and are handed to the
+ * browser as a blob. A signed short-lived URL would let the browser stream a download to disk
+ * itself, but it is a second kind of credential, and one that sits in URLs (history, logs,
+ * Referer); the bearer token never leaves its header. The cost is that the browser holds a download
+ * in memory until it is saved, which the Downloads folder's documents and images can afford; the
+ * backend and the agent stream either way.
  */
 export type FilesAuth = Pick<DesktopBridge, 'getServer' | 'getAccessToken' | 'refreshAccessToken'>;
 
@@ -80,29 +81,6 @@ export async function uploadFile(
   const entry = FileEntry.safeParse(result.body);
   if (!entry.success) throw new ApiError(result.status, 'invalid_response', 'Unexpected answer to an upload');
   return entry.data;
-}
-
-async function getOnce(url: string, token: string | null): Promise<Response> {
-  try {
-    return await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-  } catch (cause) {
-    throw new ApiError(0, 'network', `The download could not reach the server: ${String(cause)}`);
-  }
-}
-
-/** The file's bytes, as a blob, with the same one retry after a 401. */
-export async function fetchFile(auth: FilesAuth, session: string, path: string): Promise<Blob> {
-  const url = await fileUrl(auth, session, path);
-  let res = await getOnce(url, await auth.getAccessToken());
-  if (res.status === 401) {
-    const fresh = await auth.refreshAccessToken();
-    if (fresh) {
-      await res.body?.cancel();
-      res = await getOnce(url, fresh);
-    }
-  }
-  if (!res.ok) throw apiErrorFrom(res.status, parseJson(await res.text()));
-  return res.blob();
 }
 
 /** Saves a blob under `name` through the browser's own download. */
