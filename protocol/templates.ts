@@ -36,6 +36,11 @@ export const AptPackageName = z
 export const LocalSection = z.strictObject({
   /** argv of the app started on the session's display; `{home}` expands to the session's scratch dir. */
   command: z.array(z.string().min(1).max(4096)).min(1).max(64),
+  /**
+   * Arguments that go right after `command[0]` only when the agent runs as root. Chromium refuses
+   * root with its sandbox on, and a user whose agent is not root should keep the sandbox.
+   */
+  rootArgs: z.array(z.string().min(1).max(4096)).max(16).optional(),
   env: EnvMap.default({}),
   /**
    * Whether the agent runs a minimal window manager on the display that keeps the app maximised

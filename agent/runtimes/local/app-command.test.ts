@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildAppEnv, buildXvncEnv, expandHome } from './app-command';
+import { appArgv, buildAppEnv, buildXvncEnv, expandHome } from './app-command';
 
 describe('expandHome', () => {
   it('replaces every {home} in every argument and leaves the rest alone', () => {
@@ -12,6 +12,19 @@ describe('expandHome', () => {
     const argv = ['{home}'];
     expandHome(argv, '/h');
     expect(argv).toEqual(['{home}']);
+  });
+});
+
+describe('appArgv', () => {
+  const local = { command: ['app', '--dir={home}', 'last'], rootArgs: ['--as-root={home}'] };
+
+  it('puts rootArgs right after the program when running as root, and expands {home} in them', () => {
+    expect(appArgv(local, '/h', true)).toEqual(['app', '--as-root=/h', '--dir=/h', 'last']);
+  });
+
+  it('leaves rootArgs out otherwise, and copes with a template that has none', () => {
+    expect(appArgv(local, '/h', false)).toEqual(['app', '--dir=/h', 'last']);
+    expect(appArgv({ command: ['app'] }, '/h', true)).toEqual(['app']);
   });
 });
 

@@ -3,6 +3,16 @@ export function expandHome(argv: readonly string[], home: string): string[] {
   return argv.map((arg) => arg.replaceAll('{home}', home));
 }
 
+/** The app's argv: the template's command, its root-only arguments when running as root, `{home}` expanded. */
+export function appArgv(
+  local: { readonly command: readonly string[]; readonly rootArgs?: readonly string[] },
+  home: string,
+  runsAsRoot: boolean,
+): string[] {
+  const extra = runsAsRoot ? (local.rootArgs ?? []) : [];
+  return expandHome([...local.command.slice(0, 1), ...extra, ...local.command.slice(1)], home);
+}
+
 /**
  * Variables the app may inherit from the agent. Everything else is dropped on purpose: the agent's
  * environment holds its backend token, and an app has no business reading it.

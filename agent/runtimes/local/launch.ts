@@ -4,7 +4,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { SessionSpec } from '../../../protocol';
-import { type AppEnvInput, buildAppEnv, buildXvncEnv, expandHome } from './app-command';
+import { type AppEnvInput, appArgv, buildAppEnv, buildXvncEnv } from './app-command';
 import { exited, readDisplayNumber, spawned } from './child-io';
 import { readLogTail, withLog } from './diagnostics';
 import { type SessionPaths, VNC_SOCKET } from './layout';
@@ -32,6 +32,8 @@ export interface LaunchSettings {
   env?: Readonly<Record<string, string | undefined>>;
   /** The window manager run for single-app sessions; matchbox-window-manager from PATH by default. */
   windowManagerPath?: string;
+  /** Whether apps run as root, which adds templates' rootArgs; this process's uid is 0 by default. */
+  runsAsRoot?: boolean;
 }
 
 /** What a launch needs from the runtime that owns the session. */
@@ -72,7 +74,7 @@ export async function launchSession(
   startAbort.signal.throwIfAborted();
   if (local.files) await writeTemplateFiles(home, local.files);
 
-  const argv = expandHome(local.command, home);
+  const argv = appArgv(local, home, host.settings.runsAsRoot ?? process.getuid?.() === 0);
   const env = buildAppEnv(host.settings.env ?? process.env, display, local.env);
   const app = spawnLogged(argv, paths.appLog, { cwd: home, env });
   session.children.app = app;

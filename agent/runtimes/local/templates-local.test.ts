@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { TemplateFile } from '../../../protocol';
-import { expandHome } from './app-command';
+import { appArgv, expandHome } from './app-command';
 import { wantsWindowManager } from './window-manager';
 
 const dir = join(__dirname, '../../../resources/templates');
@@ -39,10 +39,16 @@ describe('the built-in templates’ local sections', () => {
     expect(prefs.get('browser.aboutwelcome.enabled')).toBe('false');
   });
 
-  it('pair Chromium’s --no-sandbox with --test-type, which keeps the unsupported-flag bar away', () => {
-    const argv = localOf('chromium').command;
-    expect(argv).toContain('--no-sandbox');
-    expect(argv).toContain('--test-type');
-    expect(argv).toEqual(expect.arrayContaining(['--no-first-run', '--no-default-browser-check']));
+  it('give Chromium --no-sandbox, with --test-type against the flag bar, only when running as root', () => {
+    const local = localOf('chromium');
+    const asRoot = appArgv(local, '/h', true);
+    expect(asRoot.slice(0, 3)).toEqual(['chromium', '--no-sandbox', '--test-type']);
+    expect(asRoot).toContain('--user-data-dir=/h/chromium');
+    const asUser = appArgv(local, '/h', false);
+    expect(asUser).not.toContain('--no-sandbox');
+    expect(asUser).not.toContain('--test-type');
+    expect(asUser).toEqual(expect.arrayContaining(['--no-first-run', '--no-default-browser-check']));
+    // The sandbox is the only difference.
+    expect(asRoot.filter((a) => !local.rootArgs?.includes(a))).toEqual(asUser);
   });
 });
