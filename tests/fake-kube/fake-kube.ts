@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Controllers } from './controller.js';
 import { ResourceApi } from './crud.js';
+import { checkExecTarget, type ExecLookup, PodExecutor, parseExecQuery } from './exec.js';
 import { type FailOptions, Faults, type ForbidRule } from './faults.js';
 import { Kubelet, type KubeletOptions } from './kubelet.js';
 import {
@@ -29,6 +30,8 @@ export interface FakeKubeOptions {
   kubelet?: KubeletOptions;
   /** The container port's stand-in for port-forward; none means every forward is refused. */
   backend?: BackendLookup;
+  /** Where pods/exec runs a container's commands; none means no container is running. */
+  exec?: ExecLookup;
   /** BOOKMARK cadence for watches with allowWatchBookmarks=true (real servers: about a minute). */
   bookmarkIntervalMs?: number;
   historyLimit?: number;
@@ -76,6 +79,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
   const faults = new Faults();
   const watches = new WatchHub(store, options.bookmarkIntervalMs ?? 1000);
   const forwarder = new PortForwarder(options.backend);
+  const executor = new PodExecutor(options.exec);
   new Controllers(store, api, timers);
   new Kubelet(store, api, timers, options.kubelet ?? {});
   const log: RequestLogEntry[] = [];
@@ -97,25 +101,29 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     try {
       const user = users(bearerToken(req));
       if (user === undefined) throw unauthorized();
-      if (route === undefined || route.subresource !== 'portforward' || route.name === undefined) {
+      const subresource = route?.subresource;
+      if (route?.name === undefined || (subresource !== 'portforward' && subresource !== 'exec')) {
         throw unauthorized();
       }
       const namespace = route.namespace ?? '';
-      // RBAC names a websocket GET "get" and an SPDY POST "create" on pods/portforward.
+      // RBAC names a websocket GET "get" and an SPDY POST "create", on pods/portforward and
+      // pods/exec alike.
       faults.check({
         verb: req.method === 'POST' ? 'create' : 'get',
         type: route.type,
-        subresource: 'portforward',
+        subresource,
         namespace,
         name: route.name,
         user,
       });
-      const pod = checkPortForwardTarget(
-        store.get(resourceType('pods'), namespace, route.name),
-        route.name,
-        true,
-      );
-      forwarder.upgrade(req, socket, head, pod, parsePorts(route.query));
+      const found = store.get(resourceType('pods'), namespace, route.name);
+      if (subresource === 'exec') {
+        const pod = checkExecTarget(found, route.name);
+        executor.upgrade(req, socket, head, pod, parseExecQuery(pod, route.query));
+      } else {
+        const pod = checkPortForwardTarget(found, route.name, true);
+        forwarder.upgrade(req, socket, head, pod, parsePorts(route.query));
+      }
     } catch (error) {
       const entry = log[log.length - 1];
       if (entry !== undefined) entry.status = error instanceof KubeError ? (error.status.code ?? 500) : 500;
@@ -144,6 +152,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       timers.stop();
       watches.dropAll('destroy');
       forwarder.close();
+      executor.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,3 +1,4 @@
+export type { ExecContainer, ExecLookup } from './exec.js';
 export { type FakeKube, type FakeKubeOptions, startFakeKube } from './fake-kube.js';
 export type { FailOptions, ForbidRule } from './faults.js';
 export { FAKE_CONTEXT, type KubeConfigParams, kubeConfigFor, kubeConfigYamlFor } from './kubeconfig.js';

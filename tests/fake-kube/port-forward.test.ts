@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { CoreV1Api, PortForward } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeKube, kubeConfigFor, startFakeKube } from './index.js';
-import { recorded, waitFor } from './test-support.js';
+import { collect, recorded, waitFor } from './test-support.js';
 
 const ns = 'streamspace';
 
@@ -12,14 +12,6 @@ async function listen(server: Server): Promise<number> {
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
-}
-
-function collect(stream: PassThrough): () => string {
-  let text = '';
-  stream.on('data', (chunk: Buffer) => {
-    text += chunk.toString('utf8');
-  });
-  return () => text;
 }
 
 describe('fake kube port-forward through client-node PortForward', () => {

@@ -167,7 +167,7 @@ function dispatch(
     if (route.verb === 'patch')
       return { status: 200, body: patchScale(api, namespace, name, contentType, body) };
   }
-  if (route.subresource === 'portforward' && route.type.plural === 'pods') {
+  if ((route.subresource === 'portforward' || route.subresource === 'exec') && route.type.plural === 'pods') {
     // Only reached without an Upgrade header; upgrades are taken by the server's 'upgrade' event.
     checkPortForwardTarget(deps.store.get(route.type, namespace, name), name, false);
   }

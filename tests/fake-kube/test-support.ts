@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { ApiException } from '@kubernetes/client-node';
 
 // Helpers for the fake's own tests: transcript lookup, error-body extraction, polling.
@@ -85,4 +86,13 @@ export function deployment(
       },
     },
   };
+}
+
+/** Everything the stream has given so far, as UTF-8, each time the returned function is called. */
+export function collect(stream: Readable): () => string {
+  let text = '';
+  stream.on('data', (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+  });
+  return () => text;
 }
