@@ -9,7 +9,7 @@ import { type ApiClient, apiPath, joinUrl, routes } from '../../protocol';
 import { launchChromium } from '../support/browser';
 import { endEverySession, signedInApi } from '../support/session-api';
 import { type StackProcess, startStackProcess } from '../support/stack-process';
-import { launchFromDashboard, openConnectedViewer, signIn } from './steps';
+import { launchFromDashboard, openConnectedViewer, signIn, uploadWithPicker } from './steps';
 
 const PASSWORD = 'e2e-files-password';
 const ENV = { STREAMSPACE_ADMIN_PASSWORD: PASSWORD };
@@ -80,12 +80,7 @@ describe('files in Chromium: upload from the viewer, browse and download Downloa
     await panel.getByTestId('files-empty').waitFor({ timeout: 20_000 });
     await recordUploads(viewer);
     const picked = randomBytes(24 * 1024 * 1024);
-    await panel.getByTestId('files-upload-input').setInputFiles({
-      name: 'picked.bin',
-      mimeType: 'application/octet-stream',
-      buffer: picked,
-    });
-    await panel.locator('[data-testid="upload-item"][data-status="done"]').waitFor({ timeout: 60_000 });
+    await uploadWithPicker(panel, 'picked.bin', picked);
     expect(await panel.getByTestId('upload-item').textContent()).toContain('picked.bin: uploaded (24 MB)');
     expect(await panel.getByTestId('upload-progress').evaluate((p) => (p as HTMLProgressElement).value)).toBe(
       100,

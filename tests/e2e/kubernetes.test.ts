@@ -1,3 +1,6 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processesMentioning } from '../../agent/testing/strays';
@@ -7,6 +10,7 @@ import { eventually } from '../support/eventually';
 import { type KubeStack, KUBE_NAMESPACE as ns, startKubeStack } from '../support/kube-stack';
 import { xvncFor } from '../support/processes';
 import { terminalOnCanvas, typeIntoTerminal } from './canvas';
+import { signIn, uploadWithPicker } from './steps';
 
 const PASSWORD = 'e2e-admin-password';
 const SESSION_LABEL = 'streamspace.io/session';
@@ -45,6 +49,7 @@ async function recordRowTexts(page: Page): Promise<string[]> {
   return seen;
 }
 
+const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const labelled = (name: string) => (o: KubeObject) => o.metadata.labels?.[SESSION_LABEL] === name;
 
 describe('kubernetes runtime end to end: Chromium → noVNC → backend → agent → port-forward → Xvnc', () => {
@@ -164,6 +169,55 @@ describe('kubernetes runtime end to end: Chromium → noVNC → backend → agen
     expect(xvncFor(name)).toEqual([]);
     expect(await processesMentioning(xvnc.root)).toEqual([]);
     expect(xvnc.failures).toEqual([]);
+    await context.close();
+  });
+
+  it('uploads into a session’s container and downloads from its Downloads, through exec', {
+    timeout: 120_000,
+  }, async () => {
+    const { fake, xvnc } = kube;
+    const context = await browser.newContext({
+      viewport: { width: 1400, height: 900 },
+      acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    await signIn(page, kube.stack.url, PASSWORD);
+    await page.getByTestId('launch-xterm').click();
+    const row = page.locator('[data-testid^="session-row-admin-xterm-"][data-state="running"]');
+    await row.waitFor({ timeout: 60_000 });
+    const name = ((await row.getAttribute('data-testid')) ?? '').replace('session-row-', '');
+    const pod = fake.list('pods', ns).find(labelled(name));
+    const home = xvnc.home(pod?.metadata.uid ?? '');
+
+    await page.getByTestId(`files-${name}`).click();
+    const panel = page.getByTestId(`files-panel-${name}`);
+    await panel.getByTestId('files-empty').waitFor({ timeout: 20_000 });
+    const picked = randomBytes(5 * 1024 * 1024);
+    await uploadWithPicker(panel, 'picked.bin', picked);
+    expect(sha(await readFile(join(home, 'picked.bin')))).toBe(sha(picked));
+
+    // What the app saved to ~/Downloads in its container is listed and downloads intact.
+    const report = randomBytes(2 * 1024 * 1024);
+    await writeFile(join(home, 'Downloads/report.bin'), report);
+    // Opening the panel again lists afresh.
+    await page.locator('dialog[open]').getByTestId('files-close').click();
+    await page.getByTestId(`files-${name}`).click();
+    const entry = page.getByTestId(`files-panel-${name}`).getByTestId('files-entry-report.bin');
+    await entry.waitFor({ timeout: 20_000 });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId(`files-panel-${name}`).getByTestId('files-download-report.bin').click(),
+    ]);
+    expect(sha(await readFile(await download.path()))).toBe(sha(report));
+    expect(fake.requests.some((r) => r.path.endsWith(`/pods/${pod?.metadata.name}/exec`))).toBe(true);
+    await page.locator('dialog[open]').getByTestId('files-close').click();
+
+    await page.getByTestId(`terminate-${name}`).click();
+    await page.getByTestId(`terminate-dialog-${name}-confirm`).click();
+    await page
+      .locator(`[data-testid="session-row-${name}"][data-state="terminated"]`)
+      .waitFor({ timeout: 30_000 });
+    await eventually(async () => xvncFor(name).length === 0 || null, 20_000, 'the Xvnc to go with its pod');
     await context.close();
   });
 });

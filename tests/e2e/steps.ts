@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 
 /** Fills the sign-in form on the page as it stands and submits it. */
 export async function submitSignIn(page: Page, password: string, username = 'admin'): Promise<void> {
@@ -64,4 +64,17 @@ export async function openConnectedViewer(
   const viewer = await openViewerFromRow(context, page, name);
   await viewerStatusIs(viewer, 'connected', timeout);
   return viewer;
+}
+
+/** Picks a file in a Files panel's upload input and waits until its upload is done. */
+export async function uploadWithPicker(
+  panel: Locator,
+  name: string,
+  buffer: Buffer,
+  timeout = 60_000,
+): Promise<void> {
+  await panel
+    .getByTestId('files-upload-input')
+    .setInputFiles({ name, mimeType: 'application/octet-stream', buffer });
+  await panel.locator('[data-testid="upload-item"][data-status="done"]').waitFor({ timeout });
 }

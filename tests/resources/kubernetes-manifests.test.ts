@@ -260,9 +260,9 @@ describe('resources/kubernetes manifests', () => {
     // Looked up inside each test, so a second Role fails these tests by name, not the whole file.
     const role = () => only<V1Role>(agentManifests, 'Role');
     const key = (group: string, resource: string, verb: string) => `${group || 'core'} ${resource} ${verb}`;
-    // kubectl's port-forward (SPDY) is a POST, and Kubernetes 1.35 asks for create on the
-    // WebSocket upgrade too; operations.ts lists what client-node's GET needs.
-    const extra = [key('', 'pods/portforward', 'create')];
+    // kubectl's port-forward and exec (SPDY) are POSTs, and Kubernetes 1.35 asks for create on
+    // the WebSocket upgrade too; operations.ts lists what client-node's GET needs.
+    const extra = [key('', 'pods/portforward', 'create'), key('', 'pods/exec', 'create')];
     const needed = [
       ...new Set([
         ...Object.values(KUBE_OPERATIONS).map((op) => key(op.group, op.resource, op.verb)),
@@ -279,7 +279,7 @@ describe('resources/kubernetes manifests', () => {
       }
     });
 
-    it('grants exactly what KUBE_OPERATIONS uses, plus create on pods/portforward', () => {
+    it('grants exactly what KUBE_OPERATIONS uses, plus create on pods/portforward and pods/exec', () => {
       const granted = new Set<string>();
       for (const rule of role().rules ?? []) {
         for (const group of rule.apiGroups ?? []) {

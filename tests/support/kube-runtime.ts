@@ -1,4 +1,7 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import {
   KubernetesRuntime,
@@ -7,7 +10,13 @@ import {
 } from '../../agent/runtimes/kubernetes';
 import { capturedLogger } from '../../agent/testing/captured-logger';
 import { sessionSpec } from '../../agent/testing/session-spec';
-import { type FakeKube, type FakeKubeOptions, kubeConfigFor, startFakeKube } from '../fake-kube';
+import {
+  type FakeKube,
+  type FakeKubeOptions,
+  type KubeObject,
+  kubeConfigFor,
+  startFakeKube,
+} from '../fake-kube';
 
 // The kubernetes runtime in this process against the fake API server, with a loopback stand-in
 // for each session's VNC server, for tests that drive the runtime directly.
@@ -57,6 +66,8 @@ export interface KubeRuntimeHarness {
   runtime(kube: FakeKube, timing?: Partial<KubernetesTiming>): KubernetesRuntime;
   /** "plural/name" of every object of the session still in the fake. */
   left(kube: FakeKube, session: string): string[];
+  /** The folder standing in for the session's container's home, where pods/exec runs. */
+  podHome(kube: FakeKube, session: string): string;
   cleanup(): Promise<void>;
 }
 
@@ -65,6 +76,13 @@ export function kubeRuntimeHarness(): KubeRuntimeHarness {
   const servers: Server[] = [];
   const fakes: FakeKube[] = [];
   const lines: string[] = [];
+  let homes: string | undefined;
+  const homeOf = (pod: KubeObject) => {
+    homes ??= mkdtempSync(join(tmpdir(), 'ss-kube-homes-'));
+    const home = join(homes, pod.metadata.uid ?? 'no-uid');
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+    return home;
+  };
   return {
     lines,
     async setup(options = {}) {
@@ -75,6 +93,7 @@ export function kubeRuntimeHarness(): KubeRuntimeHarness {
       const fake = await startFakeKube({
         kubelet: { scheduleDelayMs: 30, pullDelayMs: 60 },
         backend: () => ({ host: '127.0.0.1', port: address.port }),
+        exec: (pod) => ({ home: homeOf(pod) }),
         ...options,
       });
       fakes.push(fake);
@@ -99,11 +118,22 @@ export function kubeRuntimeHarness(): KubeRuntimeHarness {
           .map((o) => `${plural}/${o.metadata.name}`),
       );
     },
+    podHome(kube, session) {
+      const pod = kube
+        .list('pods', NS)
+        .find(
+          (p) => p.metadata.labels?.['streamspace.io/session'] === session && !p.metadata.deletionTimestamp,
+        );
+      if (!pod) throw new Error(`no pod for ${session}`);
+      return homeOf(pod);
+    },
     async cleanup() {
       for (const runtime of runtimes.splice(0)) await runtime.close();
       for (const fake of fakes.splice(0)) await fake.stop();
       for (const server of servers.splice(0)) server.close();
       lines.length = 0;
+      if (homes) rmSync(homes, { recursive: true, force: true });
+      homes = undefined;
     },
   };
 }

@@ -56,7 +56,11 @@ export async function startKubeStack(options: KubeStackOptions = {}): Promise<Ku
     }
   };
   try {
-    fake = await startFakeKube({ kubelet: options.kubelet ?? VISIBLE_PHASES, backend: xvnc.backend });
+    fake = await startFakeKube({
+      kubelet: options.kubelet ?? VISIBLE_PHASES,
+      backend: xvnc.backend,
+      exec: xvnc.exec,
+    });
     xvnc.attach(fake);
     const kubeconfigPath = join(dir, 'kubeconfig');
     // 0600 as kubectl writes it: the file holds the cluster token.

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { statIfAlive } from '../../agent/runtimes/local/proc';
 import type { GroupLeader } from '../../agent/runtimes/local/process-control';
 import { loadTemplates } from '../../backend/templates/loader';
-import type { Backend, BackendLookup, FakeKube, KubeObject } from '../fake-kube';
+import type { Backend, BackendLookup, ExecLookup, FakeKube, KubeObject } from '../fake-kube';
 import type { StoreEvent } from '../fake-kube/store';
 import { isRecord } from '../fake-kube/types';
 import {
@@ -40,6 +40,10 @@ export interface KubeXvncOptions {
 export interface KubeXvnc {
   /** Pass to startFakeKube's `backend`. */
   readonly backend: BackendLookup;
+  /** Pass to startFakeKube's `exec`: commands run in the pod's app's HOME. */
+  readonly exec: ExecLookup;
+  /** The HOME of the pod's app, as the container's home. */
+  home(podUid: string): string;
   /** Every Xvnc's command line mentions this folder (its -rfbauth file lives there). */
   readonly root: string;
   /** Follows the fake's pods: starts and ends their displays. Call once, right after startFakeKube. */
@@ -185,8 +189,19 @@ export function startKubeXvnc(options: KubeXvncOptions = {}): KubeXvnc {
     return ensure(pod);
   };
 
+  const home = (uid: string) => join(root, uid, 'home');
+  const exec: ExecLookup = (pod) => {
+    const uid = pod.metadata.uid ?? '';
+    if (stopped || ended.has(uid)) return null;
+    // The display makes the same folder when it starts; a command may come first.
+    mkdirSync(home(uid), { recursive: true, mode: 0o700 });
+    return { home: home(uid) };
+  };
+
   return {
     backend,
+    exec,
+    home,
     root,
     failures,
     attach(target) {

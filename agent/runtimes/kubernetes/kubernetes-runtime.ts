@@ -8,6 +8,8 @@ import { KubeApi } from './kube-api';
 import { DEFAULT_RETRY, type RetryPolicy } from './kube-call';
 import { buildSessionObjects } from './manifests';
 import { MANAGED_SELECTOR, SESSION_LABEL, sessionObjectNames } from './names';
+import { kubeExec } from './pod-exec';
+import { podFiles } from './pod-files';
 import { describeSession, pickWarning, type SessionView } from './pod-status';
 import { PodWatch } from './pod-watch';
 import { findSessions, type KubeSession, removeSessionObjects } from './session-objects';
@@ -58,6 +60,7 @@ export class KubernetesRuntime implements Runtime {
   private readonly timing: KubernetesTiming;
   private readonly namespace: string;
   private resync: NodeJS.Timeout | null = null;
+  readonly files: NonNullable<Runtime['files']>;
 
   constructor(private readonly options: KubernetesRuntimeOptions) {
     this.log = options.logger.child({ runtime: 'kubernetes', namespace: options.settings.namespace });
@@ -76,6 +79,11 @@ export class KubernetesRuntime implements Runtime {
       onPod: (pod) => this.podChanged(pod),
       onGone: (pod) => this.podChanged(pod),
       logger: this.log,
+    });
+    this.files = podFiles({
+      exec: kubeExec(options.kubeConfig),
+      namespace: this.namespace,
+      runningPods: async (name) => this.podsOf((await this.running(name)).name),
     });
     this.book = new SessionBook<KubeSession>({
       logger: this.log,
@@ -146,14 +154,7 @@ export class KubernetesRuntime implements Runtime {
   }
 
   async openStream(name: string): Promise<Duplex> {
-    this.checkName(name);
-    await this.book.ready();
-    const session = this.book.get(name);
-    if (!session) throw new RuntimeError('not_found', `no session ${name} on this agent`);
-    const view = this.view(session);
-    if (view.state !== 'running') {
-      throw new RuntimeError('invalid_state', `session ${name} is ${view.state}: ${view.message}`);
-    }
+    const session = await this.running(name);
     return openSessionStream({
       kubeConfig: this.options.kubeConfig,
       namespace: this.namespace,
@@ -323,6 +324,18 @@ export class KubernetesRuntime implements Runtime {
         this.log.debug({ err: error, pod: podName }, 'reading pod events failed');
       }
     }
+  }
+
+  private async running(name: string): Promise<KubeSession> {
+    this.checkName(name);
+    await this.book.ready();
+    const session = this.book.get(name);
+    if (!session) throw new RuntimeError('not_found', `no session ${name} on this agent`);
+    const view = this.view(session);
+    if (view.state !== 'running') {
+      throw new RuntimeError('invalid_state', `session ${name} is ${view.state}: ${view.message}`);
+    }
+    return session;
   }
 
   private checkName(name: string): void {

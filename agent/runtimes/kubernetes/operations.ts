@@ -39,6 +39,8 @@ export const KUBE_OPERATIONS = {
    * the API server also checks "create" for it, so the shipped Role grants both.
    */
   portForward: { verb: 'get', group: '', resource: 'pods/portforward' },
+  /** Session file transfers run `sh` in the session's container; a WebSocket GET as above. */
+  execInPod: { verb: 'get', group: '', resource: 'pods/exec' },
 } as const satisfies Record<string, KubeOperation>;
 
 export type KubeOperationName = keyof typeof KUBE_OPERATIONS;

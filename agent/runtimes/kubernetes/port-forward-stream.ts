@@ -1,35 +1,12 @@
 import { Duplex, PassThrough, Writable } from 'node:stream';
 import { type KubeConfig, PortForward } from '@kubernetes/client-node';
 import type WebSocket from 'ws';
-import { toKubeApiError } from './kube-errors';
+import { channelSink, describeUpgradeFailure } from './channel-sink';
 
 export interface PortForwardTarget {
   namespace: string;
   pod: string;
   port: number;
-}
-
-/** The status code in ws's "Unexpected server response: 403" upgrade failure. */
-function upgradeStatus(error: unknown): number | undefined {
-  const message = error instanceof Error ? error.message : String((error as { message?: unknown })?.message);
-  const match = /Unexpected server response: (\d{3})/.exec(message);
-  return match ? Number(match[1]) : undefined;
-}
-
-function describeUpgradeFailure(error: unknown, target: PortForwardTarget): Error {
-  const status = upgradeStatus(error);
-  if (status !== undefined) {
-    const failure = toKubeApiError(
-      { code: status, body: '', headers: {} },
-      'portForward',
-      target.namespace,
-      false,
-    );
-    if (status === 404) return new Error(`pod ${target.pod} is gone, so its VNC port cannot be forwarded`);
-    return failure;
-  }
-  const reason = error instanceof Error ? error.message : String((error as { message?: unknown })?.message);
-  return new Error(`port-forward to pod ${target.pod} failed: ${reason}`);
 }
 
 /**
@@ -44,13 +21,9 @@ export async function openPortForward(
   onErrorText: (text: string) => void,
 ): Promise<Duplex> {
   let ws: WebSocket | undefined;
-  let waiting: (() => void) | null = null;
-  const stream = new Duplex({
+  const stream: Duplex = new Duplex({
     read() {
-      const resume = waiting;
-      waiting = null;
-      ws?.resume();
-      resume?.();
+      output.drained();
     },
     write(chunk: Buffer, _encoding, callback) {
       if (ws === undefined || ws.readyState !== ws.OPEN) {
@@ -69,15 +42,7 @@ export async function openPortForward(
       callback(error);
     },
   });
-  const output = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      if (stream.push(chunk)) callback();
-      else {
-        ws?.pause();
-        waiting = () => callback();
-      }
-    },
-  });
+  const output = channelSink(stream, () => ws);
   const errors = new Writable({
     write(chunk: Buffer, _encoding, callback) {
       const text = chunk.toString('utf8').trim();
@@ -95,7 +60,7 @@ export async function openPortForward(
       target.namespace,
       target.pod,
       [target.port],
-      output,
+      output.sink,
       errors,
       unused,
     );
@@ -103,7 +68,7 @@ export async function openPortForward(
     ws = opened as unknown as WebSocket;
   } catch (error) {
     stream.destroy();
-    throw describeUpgradeFailure(error, target);
+    throw describeUpgradeFailure(error, 'portForward', target, 'the port-forward');
   }
   ws.on('close', () => {
     unused.destroy();

@@ -25,7 +25,7 @@ export function effectiveVncMode(mode: VncMode, inCluster: boolean): Exclude<Vnc
   return inCluster ? 'direct' : 'port-forward';
 }
 
-function isReady(pod: V1Pod): boolean {
+export function isReadyPod(pod: V1Pod): boolean {
   return (
     !pod.metadata?.deletionTimestamp &&
     (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
@@ -53,7 +53,7 @@ export async function openSessionStream(options: SessionStreamOptions): Promise<
   if (effectiveVncMode(options.mode, options.inCluster) === 'direct') {
     return connectDirect(`${session.names.service}.${namespace}.svc`, session.vncPort);
   }
-  const pod = options.pods.find(isReady);
+  const pod = options.pods.find(isReadyPod);
   if (!pod?.metadata?.name) {
     throw new RuntimeError('stream_failed', `session ${session.name} has no ready pod to forward to`);
   }
