@@ -42,8 +42,9 @@ describe('loadTemplates', () => {
     const names = templates.map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(['xterm', 'firefox', 'chromium']));
     const chromium = templates.find((t) => t.name === 'chromium');
-    // Chromium refuses to run as root without this flag, and the local runtime may run as root.
-    expect(chromium?.local?.command).toContain('--no-sandbox');
+    // Chromium refuses to run as root without this flag, so it is there for root and only for root.
+    expect(chromium?.local?.rootArgs).toContain('--no-sandbox');
+    expect(chromium?.local?.command).not.toContain('--no-sandbox');
     expect(templates.find((t) => t.name === 'firefox')?.local?.command[0]).toBe('firefox-esr');
   });
 
