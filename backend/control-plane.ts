@@ -215,7 +215,6 @@ export async function createControlPlane(
   const idleWarnings = new IdleWarnings({
     idleHibernateMs: config.idleHibernateMs,
     candidates: (cutoff) => store.runningIdleSince(cutoff),
-    viewerCount: (name) => sessions.viewerCount(name),
     send: (username, event) => events.toUser(username, event),
   });
   const queue = commands;

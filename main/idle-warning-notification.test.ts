@@ -16,7 +16,7 @@ describe('idle warning notification', () => {
       session: 'admin-firefox-0123abcd',
       kind: 'idle-warning',
       title: 'Firefox hibernates in 60 s',
-      body: 'Nobody is watching it. Open it to keep it running.',
+      body: 'Nobody is using it. Open it, or type or move the mouse in it, to keep it running.',
     });
   });
 

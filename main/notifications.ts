@@ -47,14 +47,14 @@ export function sessionNotifications(previous: TrayState, next: TrayState): Sess
         session: session.name,
         kind: 'idle-hibernate',
         title: `${name} is being hibernated`,
-        body: 'Nobody has watched it for a while. Click to open it, which wakes it again.',
+        body: 'Nobody used it for a while. Click to open it, which wakes it again.',
       });
     }
   }
   return out;
 }
 
-/** The backend's warning, a minute ahead, that a session nobody watches is about to hibernate. */
+/** The backend's warning, a minute ahead, that a session nobody uses is about to hibernate. */
 export function idleWarningNotification(
   warning: IdleWarningEvent,
   templates: TrayState['templates'],
@@ -66,6 +66,6 @@ export function idleWarningNotification(
     session: warning.session,
     kind: 'idle-warning',
     title: `${name} hibernates in ${seconds} s`,
-    body: 'Nobody is watching it. Open it to keep it running.',
+    body: 'Nobody is using it. Open it, or type or move the mouse in it, to keep it running.',
   };
 }

@@ -29,7 +29,9 @@ export type AgentSummary = z.infer<typeof AgentSummary>;
 
 /**
  * Sent to a session's owner about a minute before the idle sweep hibernates it, once per idle
- * spell. Opening the session (a viewer connecting) cancels it; nothing is sent when it does.
+ * spell. Idle means no input: no viewer is open, or the open ones have reported no key, click or
+ * pointer move. Opening the session or using it (reportActivity) cancels it; nothing is sent when
+ * it does.
  */
 export const IdleWarningEvent = z.object({
   type: z.literal('idle_warning'),
@@ -42,6 +44,9 @@ export type IdleWarningEvent = z.infer<typeof IdleWarningEvent>;
 
 /** How long before an idle hibernation its owner is warned. */
 export const IDLE_WARNING_LEAD_MS = 60_000;
+
+/** How often, at most, a viewer in use reports it (reportActivity); well inside the warning's lead. */
+export const IDLE_ACTIVITY_INTERVAL_MS = 20_000;
 
 export const ServerEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),

@@ -185,6 +185,18 @@ export const routes = {
     errors: [...OWNED, 'conflict'],
   }),
   /**
+   * The owner is using the session (a key, a click, a pointer move in its viewer): it is not idle.
+   * The viewer sends this at most every IDLE_ACTIVITY_INTERVAL_MS, and at once while warned.
+   */
+  reportActivity: rest({
+    method: 'POST',
+    path: '/sessions/:name/activity',
+    auth: 'user',
+    params: NameParams,
+    response: none,
+    errors: OWNED,
+  }),
+  /**
    * A small JPEG of a running session's screen, at most THUMBNAIL_MAX_BYTES and
    * THUMBNAIL_MAX_AGE_MS old; owner only (404 to anyone else who may not view it), 409 when the
    * session is not running.

@@ -62,4 +62,4 @@ export type QuotaExceededDetails = z.infer<typeof QuotaExceededDetails>;
  * The status message the control plane puts on a session it hibernates for idleness. Shared so the
  * desktop app can recognise it without copying the text: it notifies the user from it.
  */
-export const IDLE_HIBERNATE_MESSAGE = 'hibernating: no viewer for a while';
+export const IDLE_HIBERNATE_MESSAGE = 'hibernating: nobody used it for a while';

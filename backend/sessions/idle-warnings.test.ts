@@ -19,7 +19,7 @@ function row(name: string, over: Partial<SessionRow> = {}): SessionRow {
   } as SessionRow;
 }
 
-function setup(rows: SessionRow[], viewers: Record<string, number> = {}, idleHibernateMs = 30 * MIN) {
+function setup(rows: SessionRow[], idleHibernateMs = 30 * MIN) {
   const sent: { user: string; event: IdleWarningEvent }[] = [];
   const cutoffs: Date[] = [];
   const warnings = new IdleWarnings({
@@ -28,7 +28,6 @@ function setup(rows: SessionRow[], viewers: Record<string, number> = {}, idleHib
       cutoffs.push(cutoff);
       return rows;
     },
-    viewerCount: (name) => viewers[name] ?? 0,
     send: (user, event) => sent.push({ user, event }),
   });
   return { warnings, sent, cutoffs };
@@ -53,24 +52,28 @@ describe('idle warnings', () => {
       },
     ]);
     expect(await warnings.sweep(T0 + 29.5 * MIN)).toEqual([]);
-    // Viewed since: a new spell, which warns again when it nears its end.
+    // Used since: a new spell, which warns again when it nears its end.
     rows[0] = row('ada-xterm-1', { lastViewedAt: new Date(T0 + 40 * MIN) });
     expect(await warnings.sweep(T0 + 69 * MIN)).toEqual(['ada-xterm-1']);
     expect(sent).toHaveLength(2);
   });
 
-  it('says nothing of a watched, stopped or agentless session, or with idle hibernation off', async () => {
-    const rows = [row('watched'), row('sleeping', { state: 'hibernated' }), row('orphan', { agentId: null })];
-    const { warnings, sent } = setup(rows, { watched: 1 });
+  it('says nothing of a recently used, stopped or agentless session, or with idle hibernation off', async () => {
+    const rows = [
+      row('used', { lastViewedAt: new Date(T0 + 10 * MIN) }),
+      row('sleeping', { state: 'hibernated' }),
+      row('orphan', { agentId: null }),
+    ];
+    const { warnings, sent } = setup(rows);
     expect(await warnings.sweep(T0 + 29 * MIN)).toEqual([]);
-    const off = setup([row('x')], {}, 0);
+    const off = setup([row('x')], 0);
     expect(await off.warnings.sweep(T0 + 100 * MIN)).toEqual([]);
     expect(off.cutoffs).toHaveLength(0);
     expect(sent).toHaveLength(0);
   });
 
   it('never warns earlier than half a short idle period', async () => {
-    const { warnings } = setup([row('quick')], {}, 40_000);
+    const { warnings } = setup([row('quick')], 40_000);
     expect(warnings.leadMs).toBe(20_000);
     expect(await warnings.sweep(T0 + 19_000)).toEqual([]);
     expect(await warnings.sweep(T0 + 20_000)).toEqual(['quick']);

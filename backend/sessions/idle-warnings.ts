@@ -5,18 +5,17 @@ export interface IdleWarningDeps {
   /** The idle period after which the sweep hibernates; 0 turns both off. */
   idleHibernateMs: number;
   leadMs?: number;
-  /** Running sessions neither changed nor viewed since the cutoff (SessionStore.runningIdleSince). */
+  /** Running sessions neither changed nor used since the cutoff (SessionStore.runningIdleSince). */
   candidates: (cutoff: Date) => Promise<SessionRow[]>;
-  /** Open viewers of a session: while there is one, it is not idle. */
-  viewerCount: (name: string) => number;
   /** To the owner's /events sockets. */
   send: (username: string, event: IdleWarningEvent) => void;
 }
 
 /**
  * Warns a session's owner about a minute before the idle sweep (SessionService.hibernateIdle)
- * hibernates it, with the same idea of idle: running, no viewer, not changed or viewed since. The
- * warning goes once per idle spell: a new view or change starts a new spell, which may warn again.
+ * hibernates it, with the same idea of idle: running, and neither changed nor used since (a viewer
+ * opening or closing, or reporting input). The warning goes once per idle spell: use or a change
+ * starts a new spell, which may warn again.
  */
 export class IdleWarnings {
   /** Sessions warned, with the start of the idle spell they were warned for. */
@@ -37,7 +36,7 @@ export class IdleWarnings {
     const seen = new Set<string>();
     const sent: string[] = [];
     for (const row of rows) {
-      if (row.state !== 'running' || !row.agentId || this.deps.viewerCount(row.name) > 0) continue;
+      if (row.state !== 'running' || !row.agentId) continue;
       const since = Math.max(row.lastViewedAt?.getTime() ?? 0, row.updatedAt.getTime());
       if (now - since < warnAfter) continue;
       seen.add(row.name);

@@ -41,6 +41,10 @@ export function sessionRoutes(
   register(routes.terminateSession, ({ user, params }) => sessions.request(user, params.name, 'terminate'));
   register(routes.hibernateSession, ({ user, params }) => sessions.request(user, params.name, 'hibernate'));
   register(routes.wakeSession, ({ user, params }) => sessions.request(user, params.name, 'wake'));
+  register(routes.reportActivity, async ({ user, params }) => {
+    await sessions.activity(user, params.name);
+    return undefined;
+  });
   register(routes.viewerTicket, ({ user, params, req }) => {
     // The guard already verified this token; the ticket remembers its sign-in, so the viewer it
     // opens closes when that sign-in ends.

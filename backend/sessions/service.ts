@@ -45,9 +45,6 @@ const COMMAND_OF: Record<RequestedAction, CommandAction> = {
 
 /** The backend owns session state: users ask, agents report facts, and this decides. */
 export class SessionService implements SessionFacts {
-  /** Open viewer connections per session, for idle hibernation. */
-  private readonly viewers = new Map<string, number>();
-
   constructor(
     private readonly store: SessionStore,
     private readonly commands: CommandQueue,
@@ -210,27 +207,28 @@ export class SessionService implements SessionFacts {
     return settled.state === 'running' ? null : `session is ${settled.state}`;
   }
 
-  viewerOpened(name: string): void {
-    this.viewers.set(name, (this.viewers.get(name) ?? 0) + 1);
+  /** The owner used the session: its idle spell starts again. Only the owner's input counts. */
+  async activity(user: UserRow, name: string): Promise<void> {
+    const row = await this.owned(user, name);
+    if (!canView(user, row)) throw forbidden('only the owner of a session may use it');
+    await this.markInUse(row.name);
   }
 
-  async viewerClosed(name: string): Promise<void> {
-    const n = (this.viewers.get(name) ?? 1) - 1;
-    if (n <= 0) this.viewers.delete(name);
-    else this.viewers.set(name, n);
+  /** The session is in use now (a viewer connecting or leaving, or input): its idle spell starts again. */
+  async markInUse(name: string): Promise<void> {
     await this.store.touchViewed(name, new Date());
   }
 
-  viewerCount(name: string): number {
-    return this.viewers.get(name) ?? 0;
-  }
-
-  /** Hibernates running sessions that nobody has watched for the idle period. */
+  /**
+   * Hibernates running sessions nobody has used for the idle period: no viewer opened, closed or
+   * reporting input since. An open viewer nobody types into or points at idles too, after the
+   * warning it shows a minute before.
+   */
   async hibernateIdle(now = Date.now()): Promise<string[]> {
     if (this.policy.idleHibernateMs <= 0) return [];
     const hibernated: string[] = [];
     for (const row of await this.store.runningIdleSince(new Date(now - this.policy.idleHibernateMs))) {
-      if (row.state !== 'running' || this.viewerCount(row.name) > 0 || !row.agentId) continue;
+      if (row.state !== 'running' || !row.agentId) continue;
       const since = Math.max(row.lastViewedAt?.getTime() ?? 0, row.updatedAt.getTime());
       if (now - since < this.policy.idleHibernateMs) continue;
       const moved = await this.store.transition(row.name, 'hibernating', IDLE_HIBERNATE_MESSAGE);

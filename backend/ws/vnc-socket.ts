@@ -58,7 +58,11 @@ export function vncSocket(deps: VncSocketDeps) {
       // A viewer still held for its session reads nothing, not even the close handshake's answer.
       beforeClose: () => viewer.resume(),
     });
-    deps.sessions.viewerOpened(name);
+    const touch = () =>
+      deps.sessions
+        .markInUse(name)
+        .catch((err: unknown) => log.warn({ err }, 'could not record the viewer’s use of the session'));
+    void touch();
     deps.metrics.vncConnections.inc();
     // Nothing may be read from the viewer until the agent side exists to take it.
     viewer.pause();
@@ -66,9 +70,7 @@ export function vncSocket(deps: VncSocketDeps) {
     viewer.on('close', () => {
       gone.abort();
       deps.metrics.vncConnections.dec();
-      void deps.sessions
-        .viewerClosed(name)
-        .catch((err: unknown) => log.warn({ err }, 'could not record viewer close'));
+      void touch();
     });
     viewer.on('error', () => viewer.terminate());
     try {

@@ -24,7 +24,7 @@ describe('idle warning on /events', () => {
     await b?.close();
   });
 
-  it('warns the owner before an idle session hibernates, and not of one that is being watched', async () => {
+  it('warns the owner before an idle session hibernates, and not of one in use', async () => {
     const events: { event: ServerEvent; state: string | undefined }[] = [];
     const ws = new WebSocket(apiWebSocketUrl(b.url, 'events'));
     await new Promise((r) => ws.once('open', r));
@@ -45,19 +45,26 @@ describe('idle warning on /events', () => {
       return SessionDto.parse(await res.json());
     };
     const idle = await launch();
-    const watched = await launch();
-    b.cp.sessions.viewerOpened(watched.name);
+    const used = await launch();
     const state = async (name: string) => (await b.cp.store.get(name))?.state;
     await eventually(
-      async () => (await state(idle.name)) === 'running' && (await state(watched.name)) === 'running',
+      async () => (await state(idle.name)) === 'running' && (await state(used.name)) === 'running',
       5000,
     );
-
-    await eventually(
-      async () => (await state(idle.name)) === 'hibernated',
-      20_000,
-      'the idle session to hibernate',
-    );
+    // A viewer in use reports it; here every half second, well inside the 3 s idle period.
+    const report = () =>
+      b.api(`/sessions/${used.name}/activity`, { token: alice.accessToken, method: 'POST' });
+    expect((await report()).status).toBe(204);
+    const reporting = setInterval(() => void report(), 500);
+    try {
+      await eventually(
+        async () => (await state(idle.name)) === 'hibernated',
+        20_000,
+        'the idle session to hibernate',
+      );
+    } finally {
+      clearInterval(reporting);
+    }
     const warnings = events.filter((e) => e.event.type === 'idle_warning');
     expect(warnings).toHaveLength(1);
     const [warning] = warnings;
@@ -66,8 +73,30 @@ describe('idle warning on /events', () => {
     if (warning?.event.type === 'idle_warning') {
       expect(Date.parse(warning.event.hibernateAt)).toBeGreaterThan(Date.parse(idle.createdAt));
     }
-    expect(await state(watched.name)).toBe('running');
-    await b.cp.sessions.viewerClosed(watched.name);
+    expect(await state(used.name)).toBe('running');
+
+    // Once its input stops, the session in use idles too: warned first, then hibernated.
+    await eventually(async () => (await state(used.name)) === 'hibernated', 20_000, 'the unused one');
+    expect(events.filter((e) => e.event.type === 'idle_warning').map((e) => e.event)).toContainEqual(
+      expect.objectContaining({ session: used.name }),
+    );
     ws.close();
   }, 60_000);
+
+  it('takes input only from the owner', async () => {
+    const res = await b.api('/sessions', { token: alice.accessToken, body: { template: 'xterm' } });
+    const s = SessionDto.parse(await res.json());
+    const other = await createUser(b, admin.accessToken, 'bob');
+    expect(
+      (await b.api(`/sessions/${s.name}/activity`, { token: other.accessToken, method: 'POST' })).status,
+    ).toBe(403);
+    // An admin may see the session, but its use is its owner's alone.
+    expect(
+      (await b.api(`/sessions/${s.name}/activity`, { token: admin.accessToken, method: 'POST' })).status,
+    ).toBe(403);
+    expect(
+      (await b.api('/sessions/alice-xterm-0badf00d/activity', { token: alice.accessToken, method: 'POST' }))
+        .status,
+    ).toBe(404);
+  });
 });

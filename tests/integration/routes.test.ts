@@ -39,6 +39,7 @@ const inputs: { [K in RouteName]: RouteInput<Routes[K]> } = {
   hibernateSession: SESSION,
   wakeSession: SESSION,
   viewerTicket: SESSION,
+  reportActivity: SESSION,
   listFiles: SESSION,
   uploadFile: { params: { name: 'admin-xterm-0000abcd', path: 'Downloads/a.txt' } },
   downloadFile: { params: { name: 'admin-xterm-0000abcd', path: 'Downloads/a.txt' } },

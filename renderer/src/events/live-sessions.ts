@@ -10,6 +10,7 @@ import { describeError } from '../api/errors';
 import type { Services } from '../app/services';
 import { useSessions } from '../sessions/sessions-store';
 import { useNotices } from '../ui/notices-store';
+import { useIdleWarnings } from '../viewer/idle/idle-warnings-store';
 
 /** The browser's WebSocket behind the events client's socket interface. */
 export function browserSocket(url: string, handlers: EventsSocketHandlers): EventsSocket {
@@ -51,7 +52,12 @@ export function startLiveSessions({ api, bridge, createSocket, onSignedOut }: Li
     onStatus: (status) => useSessions.getState().setConnection(status),
     onSignedOut,
     onEvent: (event) => {
-      if (event.type === 'session') useSessions.getState().upsert(event.session);
+      if (event.type === 'session') {
+        useSessions.getState().upsert(event.session);
+        if (event.session.state !== 'running') useIdleWarnings.getState().clear(event.session.name);
+      } else if (event.type === 'idle_warning') {
+        useIdleWarnings.getState().warn(event.session, event.hibernateAt);
+      }
     },
   });
 }

@@ -8,6 +8,8 @@ import { TerminateButton } from '../sessions/TerminateButton';
 import { Logo } from '../ui/Logo';
 import { ConnectionStatus } from './ConnectionStatus';
 import { PasteBox } from './clipboard/PasteBox';
+import { IdleBanner } from './idle/IdleBanner';
+import { useInputActivity } from './idle/useInputActivity';
 import { HelpOverlay } from './toolbar/HelpOverlay';
 import { isHelpKey } from './toolbar/help-key';
 import { useToolbarAutoHide } from './toolbar/useToolbarAutoHide';
@@ -21,6 +23,7 @@ import { ViewerOverlay } from './ViewerOverlay';
 
 export function ViewerScreen({ name }: { name: string }) {
   const screenRef = useRef<HTMLDivElement>(null);
+  const stageRef = useRef<HTMLDivElement>(null);
   const barRef = useRef<HTMLDivElement>(null);
   const session = useSessions((s) => s.byName[name]?.session);
   const { controls, settings } = useViewerControls(session?.template);
@@ -33,6 +36,7 @@ export function ViewerScreen({ name }: { name: string }) {
   const [help, setHelp] = useState(false);
   const barVisible = useToolbarAutoHide(barRef, connected, menuOpen || help);
   const closeHelp = useCallback(() => setHelp(false), []);
+  const reportInput = useInputActivity(name, stageRef);
 
   // `?` is the app's only key of its own, and only while the session does not have the keyboard.
   useEffect(() => {
@@ -82,7 +86,7 @@ export function ViewerScreen({ name }: { name: string }) {
           />
         </div>
       </div>
-      <div className="viewer-stage">
+      <div className="viewer-stage" ref={stageRef}>
         <div
           className="viewer-screen"
           data-testid="viewer-screen"
@@ -91,6 +95,7 @@ export function ViewerScreen({ name }: { name: string }) {
           ref={screenRef}
         />
         <FileDropZone name={name} />
+        {connected && <IdleBanner name={name} onKeep={reportInput} />}
         {!connected && (
           <ViewerOverlay view={view} state={session?.state} onConnect={connect} relaunch={relaunch} />
         )}
