@@ -2,7 +2,8 @@
 # System packages StreamSpace needs on Debian/Ubuntu: the local runtime (TigerVNC and the session
 # apps), Chromium for the end-to-end tests, the Secret Service keychain, PostgreSQL for server mode,
 # websockify for the streaming benchmark, and rsvg-convert to check the icons against their SVGs.
-# xclip and setxkbmap set a session's clipboard and keyboard layout in the viewer's e2e tests.
+# xclip, setxkbmap and xdotool set a session's clipboard, keyboard layout and Caps Lock in the
+# viewer's e2e tests.
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -16,4 +17,4 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   postgresql websockify \
   procps psmisc xauth ca-certificates \
   librsvg2-bin \
-  xclip x11-xkb-utils
+  xclip x11-xkb-utils xdotool

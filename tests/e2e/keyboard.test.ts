@@ -282,4 +282,21 @@ describe('keyboards in Chromium: real key events reach an xterm as typed, whatev
     await typeStrokes(UK.strokes);
     await received(UK.expected);
   }, 60_000);
+  it('types letters as typed while the session’s Caps Lock is on and this keyboard’s is off', async () => {
+    // Keysyms carry the case, and TigerVNC presses Shift as the session's lock state needs, so a
+    // Caps Lock out of step changes no letter and no lock sync is needed.
+    onDisplay(display, 'xdotool', ['key', 'Caps_Lock']);
+    try {
+      expect(onDisplay(display, 'xset', ['q'])).toMatch(/Caps Lock:\s+on/);
+      await typeStrokes([
+        { key: 'a', code: 'KeyA' },
+        { key: 'B', code: 'KeyB', mods: ['Shift'] },
+        { key: 'ä', code: 'Quote' },
+      ]);
+      await received('aBä');
+    } finally {
+      onDisplay(display, 'xdotool', ['key', 'Caps_Lock']);
+    }
+    expect(onDisplay(display, 'xset', ['q'])).toMatch(/Caps Lock:\s+off/);
+  }, 60_000);
 });
