@@ -7,6 +7,7 @@ import type { SessionSpec } from '../../../protocol';
 import { type AppEnvInput, appArgv, buildAppEnv, buildXvncEnv } from './app-command';
 import { exited, readDisplayNumber, spawned } from './child-io';
 import { readLogTail, withLog } from './diagnostics';
+import { startKeysymJanitor } from './keysym-janitor';
 import { type SessionPaths, VNC_SOCKET } from './layout';
 import {
   type LocalSession,
@@ -88,8 +89,21 @@ export async function launchSession(
   await waitForRfb({ path: paths.vncSocket }, { timeoutMs, signal: startAbort.signal });
   startAbort.signal.throwIfAborted();
   await saveSessionState(session, 'running');
+  followKeysyms(host, session);
   host.log.info({ session: spec.name, display: xvnc.display }, 'session running');
   return session;
+}
+
+/** Starts freeing the keycodes the session's Xvnc binds for typed characters; once per session. */
+export function followKeysyms(host: Pick<LaunchHost, 'settings' | 'log'>, session: LocalSession): void {
+  if (session.keysyms || session.file.display === null) return;
+  session.keysyms = startKeysymJanitor({
+    xvncLog: session.paths.xvncLog,
+    display: session.file.display,
+    xauthority: session.paths.xauthorityFile,
+    env: buildXvncEnv(host.settings.env ?? process.env),
+    log: host.log.child({ session: session.file.name }),
+  });
 }
 
 /**

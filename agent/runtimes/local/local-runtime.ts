@@ -11,7 +11,7 @@ import {
 } from '../../runtime';
 import { SessionBook } from '../session-book';
 import { describeExit } from './diagnostics';
-import { type LaunchHost, type LaunchSettings, launchSession } from './launch';
+import { followKeysyms, type LaunchHost, type LaunchSettings, launchSession } from './launch';
 import { persistentHomeDir, sessionPaths } from './layout';
 import { findLeftoverSessions, isIntact } from './leftovers';
 import { localFiles } from './local-files';
@@ -62,7 +62,12 @@ export class LocalRuntime implements Runtime {
       closedMessage: 'the local runtime is closed',
       observe: (session) => this.observe(session),
       find: () => findLeftoverSessions(options.stateDir, this.log),
-      isIntact,
+      isIntact: async (session) => {
+        const intact = await isIntact(session);
+        // An adopted session gets the same care as one started here.
+        if (intact) followKeysyms(this.host, session);
+        return intact;
+      },
       discard: (session) => this.discard(session),
       isSettling: (session) => session.stopping,
     });

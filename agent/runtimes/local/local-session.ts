@@ -33,6 +33,8 @@ export interface LocalSession {
   readonly exits: Partial<Record<Part, ExitStatus>>;
   /** Set when an older agent started it with Xvnc on this loopback TCP port: it is ended, not adopted. */
   readonly tcpPort?: number;
+  /** Frees the keycodes Xvnc binds for typed characters (keysym-janitor.ts), while it runs. */
+  keysyms?: { stop(): void };
 }
 
 /** A session this agent is starting: Xvnc runs, nothing else is known yet. */

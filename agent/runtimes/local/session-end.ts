@@ -35,6 +35,7 @@ export async function failureOf(
 /** Kills every process of the session, waits until they are gone, and removes its files. */
 export async function removeSession(session: LocalSession, graceMs: number): Promise<void> {
   session.stopping = true;
+  session.keysyms?.stop();
   const gone = await terminateSession(sessionLeaders(session), graceMs);
   if (!gone) {
     throw new RuntimeError('stop_failed', `processes of ${session.file.name} survived SIGKILL`);
