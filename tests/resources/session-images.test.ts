@@ -138,10 +138,15 @@ describe('the base image', () => {
     expect(list().at(-1)).toEqual(FINAL_USER);
   });
 
-  it('runs the session entrypoint under tini', () => {
-    expect(argsOf(list(), 'COPY')).toContain(
-      '--chmod=0755 session-entrypoint.sh /usr/local/bin/session-entrypoint.sh',
+  it('runs the session entrypoint under tini, with the keysym janitor it starts beside it', () => {
+    expect(argsOf(list(), 'COPY')).toEqual(
+      expect.arrayContaining([
+        '--chmod=0755 session-entrypoint.sh /usr/local/bin/session-entrypoint.sh',
+        '--chmod=0755 keysym-janitor.sh /usr/local/bin/keysym-janitor.sh',
+      ]),
     );
+    expect(argsOf(list(), 'RUN').join(' ')).toContain('x11-xserver-utils');
+    expect(entrypointText).toContain('/usr/local/bin/keysym-janitor.sh <"$XVNC_OUTPUT" &');
     expect(execForm(argsOf(list(), 'ENTRYPOINT').at(-1))).toEqual([
       '/usr/bin/tini',
       '--',

@@ -40,6 +40,13 @@ vncpasswd -f <"$PASSWORD_FILE" >"$RFBAUTH" || die "vncpasswd could not encode th
 [ -s "$RFBAUTH" ] || die "vncpasswd wrote no password for Xvnc"
 umask 022
 
+# Xvnc's output reaches the container's log through keysym-janitor.sh, which frees the keycodes
+# Xvnc binds for typed characters (see there). Started first: a FIFO opens once both ends do.
+XVNC_OUTPUT=${RFBAUTH_DIR}/xvnc-output
+rm -f "$XVNC_OUTPUT"
+mkfifo "$XVNC_OUTPUT"
+DISPLAY=":${DISPLAY_NUMBER}" /usr/local/bin/keysym-janitor.sh <"$XVNC_OUTPUT" &
+
 # -localhost no: an in-cluster agent comes through the session's Service, from another pod (a
 # port-forward arrives on the pod's loopback and would work either way). -nolisten tcp keeps X
 # itself, which has no authentication here, off the network: current X servers default to it, and
@@ -52,7 +59,7 @@ Xvnc ":${DISPLAY_NUMBER}" \
   -depth 24 \
   -AlwaysShared \
   -localhost no \
-  -nolisten tcp &
+  -nolisten tcp >"$XVNC_OUTPUT" 2>&1 &
 xvnc_pid=$!
 
 # The app would die at once with "cannot open display" if it came up before the X socket.
