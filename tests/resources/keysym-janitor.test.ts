@@ -16,7 +16,10 @@ const PASSWORD = 'janitor1';
 
 describe('keysym-janitor.sh under a real Xvnc', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ss-janitor-'));
-  const display = 400 + Math.floor(Math.random() * 400);
+  // A free display of its own: the janitor needs DISPLAY before Xvnc starts, so -displayfd cannot pick it.
+  const taken = (n: number) => existsSync(`/tmp/.X${n}-lock`) || existsSync(`/tmp/.X11-unix/X${n}`);
+  let display = 400 + Math.floor(Math.random() * 400);
+  while (taken(display)) display++;
   const env = { ...process.env, DISPLAY: `:${display}`, LANG: 'C.UTF-8' };
   const children: ChildProcess[] = [];
   let passedOn = '';
