@@ -11,14 +11,18 @@ import {
   MAX_LIST_ENTRIES,
 } from '../../protocol';
 import { isInside, resolveExisting, resolveInHome, resolveWritable } from './safe-path';
-import { type FileRead, FilesError, type FileWrite, type SessionFiles } from './session-files';
+import {
+  type FileRead,
+  FilesError,
+  type FileWrite,
+  type SessionFiles,
+  UPLOAD_TEMP_PREFIX,
+} from './session-files';
 
 /** The session's home folder, or null when the runtime does not know the session. */
 export type HomeOf = (session: string) => Promise<string | null>;
 
 const READ_CHUNK_BYTES = 64 * 1024;
-/** Uploads in progress are hidden files beside their target, so a rename completes them atomically. */
-const TEMP_PREFIX = '.streamspace-upload-';
 
 function typeOf(st: Stats): FileType {
   return st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
@@ -67,7 +71,7 @@ export function homeFiles(homeOf: HomeOf): SessionFiles {
           dir === '' ? { real: (await resolveInHome(root, '')).home } : await resolveExisting(root, dir);
         const dirents: Dirent[] = await readdir(real, { withFileTypes: true });
         const visible = dirents
-          .filter((d) => !d.name.startsWith(TEMP_PREFIX))
+          .filter((d) => !d.name.startsWith(UPLOAD_TEMP_PREFIX))
           .sort((a, b) => a.name.localeCompare(b.name));
         const entries: FileEntry[] = [];
         for (const d of visible.slice(0, MAX_LIST_ENTRIES)) {
@@ -113,7 +117,7 @@ export function homeFiles(homeOf: HomeOf): SessionFiles {
       } catch (error) {
         throw asFilesError(error, `file ${path}`);
       }
-      const temp = join(target.dir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
+      const temp = join(target.dir, `${UPLOAD_TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
       const handle = await open(
         temp,
         constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,

@@ -1,6 +1,12 @@
 import type { Readable, Writable } from 'node:stream';
 import type { FileEntry, FileList, FilesErrorCode } from '../../protocol';
 
+/**
+ * Uploads in progress are hidden files with this prefix beside their target, so a rename completes
+ * them at once; listings leave them out. The same on every runtime.
+ */
+export const UPLOAD_TEMP_PREFIX = '.streamspace-upload-';
+
 /** A file opened for download: its bytes, streamed, and what it was when opened. */
 export interface FileRead {
   size: number;

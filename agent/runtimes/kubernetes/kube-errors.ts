@@ -124,3 +124,26 @@ export function toKubeApiError(
         : `${verb} ${what} in namespace ${namespace} failed with HTTP ${failure.code}${said ? `: ${said}` : ''}`;
   return new KubeApiError(kind, operation, namespace, message, failure.code, { cause: error });
 }
+
+/** The status code in ws's "Unexpected server response: 403" upgrade failure. */
+function upgradeStatus(error: unknown): number | undefined {
+  const message = error instanceof Error ? error.message : String((error as { message?: unknown })?.message);
+  const match = /Unexpected server response: (\d{3})/.exec(message);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Why a pod stream's WebSocket upgrade failed, named like any other API call that failed. */
+export function describeUpgradeFailure(
+  error: unknown,
+  operation: KubeOperationName,
+  target: { namespace: string; pod: string },
+  what: string,
+): Error {
+  const status = upgradeStatus(error);
+  if (status === 404) return new Error(`pod ${target.pod} is gone, so ${what} cannot be opened`);
+  if (status !== undefined) {
+    return toKubeApiError({ code: status, body: '', headers: {} }, operation, target.namespace, false);
+  }
+  const reason = error instanceof Error ? error.message : String((error as { message?: unknown })?.message);
+  return new Error(`${what} to pod ${target.pod} failed: ${reason}`);
+}

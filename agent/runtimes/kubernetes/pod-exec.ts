@@ -1,7 +1,8 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
 import type WebSocket from 'ws';
-import { channelSink, describeUpgradeFailure } from './channel-sink';
+import { channelSink } from './channel-sink';
+import { describeUpgradeFailure } from './kube-errors';
 
 export interface ExecTarget {
   namespace: string;

@@ -4,15 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UPLOAD_TEMP_PREFIX } from '../../files/session-files';
 import { exitCodeOf } from './pod-exec';
-import {
-  LIST_SCRIPT,
-  parseListing,
-  parseSizeLine,
-  READ_SCRIPT,
-  shellCommand,
-  TEMP_PREFIX,
-} from './pod-file-scripts';
+import { LIST_SCRIPT, parseListing, parseSizeLine, READ_SCRIPT, shellCommand } from './pod-file-scripts';
 
 const run = promisify(execFile);
 
@@ -23,7 +17,7 @@ describe('parseListing', () => {
         'f\t12\t1700000000.25\tb.txt',
         'd\t4096\t1700000001.0\tDownloads',
         'l\t9\t1700000002.5\tlink',
-        `f\t3\t1700000003\t${TEMP_PREFIX}abc`,
+        `f\t3\t1700000003\t${UPLOAD_TEMP_PREFIX}abc`,
         'f\t5\t1700000004\ta\ttab.txt',
         '',
       ].join('\0'),

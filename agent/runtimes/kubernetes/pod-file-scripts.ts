@@ -1,4 +1,5 @@
 import type { FileEntry, FileType } from '../../../protocol';
+import { UPLOAD_TEMP_PREFIX } from '../../files/session-files';
 
 // The shell side of file transfers in a session's container. Each runs as `sh -c SCRIPT sh ARGS`
 // (arguments never pass through a shell's parsing), as the session's own user, with POSIX sh and
@@ -7,9 +8,6 @@ import type { FileEntry, FileType } from '../../../protocol';
 
 /** Exit codes the scripts use, and the FilesError code each one means. */
 export const EXIT_CODES = { 3: 'not_found', 4: 'invalid_path' } as const;
-
-/** Uploads in progress are hidden files beside their target, as on the local runtime. */
-export const TEMP_PREFIX = '.streamspace-upload-';
 
 const PRELUDE = `set -u
 fail() { code=$1; shift; printf '%s' "$*" >&2; exit "$code"; }
@@ -27,7 +25,7 @@ parent=$(realpath -e -- "$parent" 2>/dev/null) || fail 3 "no folder for $1"
 inside "$parent" || fail 4 "$1 leads out of the home folder"
 [ -d "$parent" ] || fail 4 "a part of $1 is not a folder"
 target=$parent/$name
-tmp=$parent/${TEMP_PREFIX}$2
+tmp=$parent/${UPLOAD_TEMP_PREFIX}$2
 `;
 
 /** $1 the folder ('' for home), $2 "mk" to make it first. NUL-separated "type\tsize\tmtime\tname". */
@@ -96,7 +94,7 @@ export function parseListing(output: Buffer): FileEntry[] {
     if (parts.length < 4) continue;
     const [kind = '', size = '', mtime = ''] = parts;
     const name = parts.slice(3).join('\t');
-    if (name.startsWith(TEMP_PREFIX)) continue;
+    if (name.startsWith(UPLOAD_TEMP_PREFIX)) continue;
     const type = TYPES[kind] ?? 'other';
     entries.push({
       name,

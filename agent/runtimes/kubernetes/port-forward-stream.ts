@@ -1,7 +1,8 @@
 import { Duplex, PassThrough, Writable } from 'node:stream';
 import { type KubeConfig, PortForward } from '@kubernetes/client-node';
 import type WebSocket from 'ws';
-import { channelSink, describeUpgradeFailure } from './channel-sink';
+import { channelSink } from './channel-sink';
+import { describeUpgradeFailure } from './kube-errors';
 
 export interface PortForwardTarget {
   namespace: string;

@@ -63,8 +63,6 @@ export interface KeysymJanitorOptions {
   xauthority: string;
   env: Readonly<Record<string, string>>;
   log: Logger;
-  /** xmodmap from PATH by default. */
-  xmodmapPath?: string;
 }
 
 /** Follows the session's Xvnc log and frees the keycodes it bound; stops when the log goes. */
@@ -80,7 +78,7 @@ export function startKeysymJanitor(options: KeysymJanitorOptions): { stop(): voi
   const clear = (codes: number[]) =>
     new Promise<void>((resolve) => {
       execFile(
-        options.xmodmapPath ?? 'xmodmap',
+        'xmodmap',
         clearExpressions(codes),
         {
           env: { ...options.env, DISPLAY: `:${options.display}`, XAUTHORITY: options.xauthority },
