@@ -53,18 +53,23 @@ describe('keysym-janitor.sh under a real Xvnc', () => {
       stdio: 'ignore',
     });
     children.push(xterm);
-    const window = await eventually(
+    // Found is not yet mapped: focusing a window before it shows fails (BadMatch), so both retry.
+    await eventually(
       async () => {
         try {
-          return execFileSync('xdotool', ['search', '--class', 'xterm'], { env, encoding: 'utf8' }).trim();
+          const window = execFileSync('xdotool', ['search', '--onlyvisible', '--class', 'xterm'], {
+            env,
+            encoding: 'utf8',
+          }).trim();
+          execFileSync('xdotool', ['windowfocus', window.split('\n')[0] ?? ''], { env, stdio: 'ignore' });
+          return true;
         } catch {
           return null;
         }
       },
       10_000,
-      'the xterm window',
+      'the xterm window to show and take the focus',
     );
-    execFileSync('xdotool', ['windowfocus', window.split('\n')[0] ?? ''], { env });
   }, 30_000);
 
   afterAll(() => {
